@@ -1,0 +1,59 @@
+"""Shared fixtures: every test runs with an empty, temporary home and Keras home."""
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+# Keras reads KERAS_HOME once, when it is imported, so point it (and HOME)
+# at an empty folder before any test module imports first_nn.
+_SESSION_HOME = Path(tempfile.mkdtemp(prefix="first-nn-home-"))
+os.environ["HOME"] = str(_SESSION_HOME)
+os.environ["KERAS_HOME"] = str(_SESSION_HOME / ".keras")
+os.environ.pop("TF_CPP_MIN_LOG_LEVEL", None)
+sys.path.insert(0, str(REPO))
+
+
+@pytest.fixture
+def clean_env(tmp_path):
+    """Environment for a subprocess: a fresh home and Keras home, no display."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "MPLBACKEND")}
+    env.pop("TF_CPP_MIN_LOG_LEVEL", None)
+    env["HOME"] = str(tmp_path / "home")
+    env["KERAS_HOME"] = str(tmp_path / "home" / ".keras")
+    env["PYTHONIOENCODING"] = "utf-8"
+    os.makedirs(env["HOME"])
+    return env
+
+
+@pytest.fixture
+def run_script(clean_env, tmp_path):
+    """Run a repository script as a learner would; returns the CompletedProcess."""
+
+    def run(script, *args, env=None, timeout=900):
+        return subprocess.run(
+            [sys.executable, str(REPO / script), *map(str, args)],
+            cwd=tmp_path,
+            env=env or clean_env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=timeout,
+        )
+
+    return run
+
+
+def assert_one_line_error(result):
+    """A bad input ends with exit 1 and a single 'error: ...' line, no traceback."""
+    assert result.returncode != 0, result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: "), result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
