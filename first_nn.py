@@ -50,7 +50,7 @@ HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd(
 BUNDLED_DATA_DIR = HERE / "data" / "fashion-mnist"
 MODEL_FILE = "fashion_mnist.keras"
 METRICS_FILE = "metrics.json"
-DEFAULT_SEED = 1
+DEFAULT_SEED = 42
 
 # TensorFlow writes these start-up lines before its logging is set up, so
 # TF_CPP_MIN_LOG_LEVEL cannot hide them; they are hints, not problems.
@@ -69,13 +69,17 @@ TENSORFLOW_STARTUP_NOISE = (
 )
 
 
+# A level the user chose before this module set its own.
+USER_TF_LOG_LEVEL = os.environ.get("TF_CPP_MIN_LOG_LEVEL")
+
+
 @contextlib.contextmanager
 def quiet_tensorflow_startup():
     """Hide TensorFlow's start-up log lines; pass every other stderr line through.
 
     A user who sets TF_CPP_MIN_LOG_LEVEL gets TensorFlow's own behaviour.
     """
-    if "TF_CPP_MIN_LOG_LEVEL" in os.environ:
+    if USER_TF_LOG_LEVEL is not None:
         yield
         return
     # Keeps later INFO/WARNING lines out; errors still show.
@@ -533,39 +537,60 @@ def positive_int(text):
 
 
 class LessonArgumentParser(argparse.ArgumentParser):
+    """argparse that raises LessonError instead of printing usage and exiting."""
+
     def error(self, message):
         raise LessonError(message)
+
+
+class DefaultsHelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Show each default in --help; flags whose default is None say it in words."""
+
+    def _get_help_string(self, action):
+        if action.default is None:
+            return action.help
+        return super()._get_help_string(action)
 
 
 def parse_args(argv=None):
     parser = LessonArgumentParser(
         description="Train the tutorial's Fashion-MNIST classifier, step by step.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=DefaultsHelpFormatter,
     )
     parser.add_argument(
-        "--epochs", type=positive_int, default=10, help="passes over the training set"
+        "--epochs",
+        metavar="N",
+        type=positive_int,
+        default=10,
+        help="passes over the training set",
     )
     parser.add_argument(
         "--hidden-units",
+        metavar="N",
         type=positive_int,
         default=128,
         help="neurons in the hidden Dense layer",
     )
     parser.add_argument(
         "--train-size",
+        metavar="N",
         type=positive_int,
         default=None,
         help="use the first N training examples (default: all)",
     )
     parser.add_argument(
         "--test-size",
+        metavar="N",
         type=positive_int,
         default=None,
         help="use the first N test examples (default: all)",
     )
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
+    parser.add_argument(
+        "--seed", metavar="N", type=int, default=DEFAULT_SEED, help="random seed"
+    )
     parser.add_argument(
         "--data-dir",
+        metavar="DIR",
         type=Path,
         default=None,
         help="folder with the four IDX .gz files, e.g. /usr/share/datasets/fashion-mnist "
@@ -573,6 +598,7 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--output-dir",
+        metavar="DIR",
         type=Path,
         default=Path("outputs"),
         help="where the model and metrics go",

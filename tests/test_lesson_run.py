@@ -37,19 +37,38 @@ def test_startup_filter_drops_tensorflow_noise_and_keeps_real_errors(clean_env):
         "    os.write(2, b'E0000 something.cc:1] a real problem\\n')\n"
     )
     env = {**clean_env, "PYTHONPATH": str(REPO)}
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True
+    )
     assert result.stderr == "E0000 something.cc:1] a real problem\n"
     # A user who chose a log level sees TensorFlow's own output, unfiltered.
     env["TF_CPP_MIN_LOG_LEVEL"] = "0"
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True
+    )
     assert "cudart_stub.cc" in result.stderr and "a real problem" in result.stderr
 
 
 def test_metrics_json_and_model_file(tmp_path):
-    argv = ["--epochs", "2", "--train-size", "600", "--test-size", "200", "--output-dir", str(tmp_path)]
+    argv = [
+        "--epochs",
+        "2",
+        "--train-size",
+        "600",
+        "--test-size",
+        "200",
+        "--output-dir",
+        str(tmp_path),
+    ]
     assert first_nn.main(argv) == 0
     metrics = json.loads((tmp_path / "metrics.json").read_text(encoding="utf-8"))
-    for key in ("test_accuracy", "test_loss", "train_accuracy", "train_loss", "fit_seconds"):
+    for key in (
+        "test_accuracy",
+        "test_loss",
+        "train_accuracy",
+        "train_loss",
+        "fit_seconds",
+    ):
         assert isinstance(metrics[key], float), key
     assert 0 <= metrics["test_accuracy"] <= 1 and metrics["test_loss"] > 0
     assert metrics["epochs"] == 2 and metrics["hidden_units"] == 128
@@ -60,11 +79,23 @@ def test_metrics_json_and_model_file(tmp_path):
     assert metrics["versions"]["tensorflow"] == tf.__version__
     model = tf.keras.models.load_model(tmp_path / "fashion_mnist.keras")
     assert model.count_params() == 101_770
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["fashion_mnist.keras", "metrics.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "fashion_mnist.keras",
+        "metrics.json",
+    ]
 
 
 def test_same_seed_gives_the_same_test_accuracy_twice(tmp_path):
-    argv = ["--epochs", "1", "--train-size", "2000", "--test-size", "500", "--seed", "7"]
+    argv = [
+        "--epochs",
+        "1",
+        "--train-size",
+        "2000",
+        "--test-size",
+        "500",
+        "--seed",
+        "7",
+    ]
     results = []
     for run in ("a", "b"):
         assert first_nn.main([*argv, "--output-dir", str(tmp_path / run)]) == 0
@@ -91,7 +122,16 @@ def test_smoke_run_on_a_subset(run_script, tmp_path):
 
 def test_console_without_chinese_degrades_to_english(run_script, clean_env, tmp_path):
     env = {**clean_env, "PYTHONIOENCODING": "cp1252"}
-    argv = ["--epochs", "1", "--train-size", "500", "--test-size", "100", "--output-dir", tmp_path / "out"]
+    argv = [
+        "--epochs",
+        "1",
+        "--train-size",
+        "500",
+        "--test-size",
+        "100",
+        "--output-dir",
+        tmp_path / "out",
+    ]
     result = run_script("first_nn.py", *argv, env=env)
     assert result.returncode == 0, result.stderr
     assert "== Step 3: Load the data ==" in result.stdout
@@ -114,7 +154,9 @@ def test_bad_flags_give_one_line_errors(run_script, tmp_path, args, message):
     result = run_script("first_nn.py", *args, "--output-dir", tmp_path / "out")
     assert_one_line_error(result)
     assert message in result.stderr
-    assert not any((tmp_path / "out").glob("*")) if (tmp_path / "out").exists() else True
+    assert (
+        not any((tmp_path / "out").glob("*")) if (tmp_path / "out").exists() else True
+    )
 
 
 def test_output_dir_that_is_a_file_is_refused(run_script, tmp_path):
@@ -131,7 +173,9 @@ def test_corrupt_data_dir_file_is_named(run_script, tmp_path):
         (data / name).write_bytes((first_nn.BUNDLED_DATA_DIR / name).read_bytes())
     truncated = data / first_nn.TRAIN_IMAGES
     truncated.write_bytes(truncated.read_bytes()[:5000])
-    result = run_script("first_nn.py", "--data-dir", data, "--output-dir", tmp_path / "out")
+    result = run_script(
+        "first_nn.py", "--data-dir", data, "--output-dir", tmp_path / "out"
+    )
     assert_one_line_error(result)
     assert first_nn.TRAIN_IMAGES in result.stderr
     assert list((tmp_path / "out").iterdir()) == []
@@ -142,7 +186,9 @@ def test_truncated_download_in_keras_cache_is_repaired(run_script, clean_env, tm
     cache.mkdir(parents=True)
     truncated = (first_nn.BUNDLED_DATA_DIR / first_nn.TEST_IMAGES).read_bytes()[:3000]
     (cache / first_nn.TEST_IMAGES).write_bytes(truncated)
-    result = run_script("first_nn.py", "--epochs", "1", "--train-size", "500", "--test-size", "100")
+    result = run_script(
+        "first_nn.py", "--epochs", "1", "--train-size", "500", "--test-size", "100"
+    )
     assert result.returncode == 0, result.stderr
     assert "corrupt copy replaced" in result.stdout
     digest = first_nn.FASHION_MNIST_SHA256[first_nn.TEST_IMAGES]

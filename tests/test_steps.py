@@ -33,8 +33,8 @@ def test_load_data_came_from_the_bundled_copy_through_keras_cache():
 
 
 def test_data_dir_reader_matches_keras(data):
-    (train_images, train_labels), (test_images, test_labels) = (
-        first_nn.read_idx_folder(first_nn.BUNDLED_DATA_DIR)
+    (train_images, train_labels), (test_images, test_labels) = first_nn.read_idx_folder(
+        first_nn.BUNDLED_DATA_DIR
     )
     np.testing.assert_array_equal(train_images, data[0][0])
     np.testing.assert_array_equal(test_labels, data[1][1])
@@ -54,7 +54,7 @@ def test_corrupt_cache_without_bundled_copy_is_reported_with_the_fix(tmp_path):
     cache, empty = tmp_path / "cache", tmp_path / "empty"
     cache.mkdir()
     empty.mkdir()
-    (cache / first_nn.TRAIN_LABELS).write_bytes(b"not gzip")
+    (cache / first_nn.TRAIN_IMAGES).write_bytes(b"not gzip")
     with pytest.raises(first_nn.LessonError, match="corrupt.*; delete it"):
         first_nn.stage_bundled_data(cache_dir=cache, bundled_dir=empty)
 
@@ -68,15 +68,25 @@ def write_idx(path, array, magic=None):
 
 def small_idx_folder(folder, images=None, labels=None, test_labels=None):
     rng = np.random.default_rng(0)
-    write_idx(folder / first_nn.TRAIN_IMAGES, images if images is not None else rng.integers(0, 256, (6, 28, 28)))
-    write_idx(folder / first_nn.TRAIN_LABELS, labels if labels is not None else np.arange(6))
+    write_idx(
+        folder / first_nn.TRAIN_IMAGES,
+        images if images is not None else rng.integers(0, 256, (6, 28, 28)),
+    )
+    write_idx(
+        folder / first_nn.TRAIN_LABELS, labels if labels is not None else np.arange(6)
+    )
     write_idx(folder / first_nn.TEST_IMAGES, rng.integers(0, 256, (4, 28, 28)))
-    write_idx(folder / first_nn.TEST_LABELS, test_labels if test_labels is not None else np.arange(4))
+    write_idx(
+        folder / first_nn.TEST_LABELS,
+        test_labels if test_labels is not None else np.arange(4),
+    )
     return folder
 
 
 def test_small_valid_idx_folder_loads(tmp_path):
-    (train_images, train_labels), (test_images, _) = first_nn.read_idx_folder(small_idx_folder(tmp_path))
+    (train_images, train_labels), (test_images, _) = first_nn.read_idx_folder(
+        small_idx_folder(tmp_path)
+    )
     assert train_images.shape == (6, 28, 28) and test_images.shape == (4, 28, 28)
     assert list(train_labels) == list(range(6))
 
