@@ -170,6 +170,59 @@ def banner(step, chinese, english):
 
 
 # %% [markdown]
+# ### 图片 / Pictures
+#
+# 每张图都保存为输出目录里的 PNG(文件名带步骤号),然后关闭;在笔记本里它们直接显示在
+# 输出中。`--show` 在运行结束时再打开窗口。图里的文字用英文,因为 Matplotlib 默认字体没有中文。
+#
+# Every figure is saved as a PNG in the output folder, named by its step, then
+# closed; in a notebook it also appears inline. `--show` opens windows at the
+# end of the run. Figure text is English: Matplotlib's default font has no
+# Chinese glyphs.
+
+
+# %%
+RIGHT_COLOR, WRONG_COLOR = "tab:blue", "tab:red"
+NON_INTERACTIVE_BACKENDS = {"agg", "pdf", "pgf", "ps", "svg", "cairo", "template"}
+
+
+def in_notebook():
+    return "ipykernel" in sys.modules
+
+
+def save_figure(figure, output_dir, name, keep_open=False):
+    """Save figure as output_dir/name.png (>= 600 px on the short side); return the path."""
+    path = Path(output_dir) / f"{name}.png"
+    width, height = figure.get_size_inches()
+    dpi = max(100, int(np.ceil(600 / min(width, height))))
+    write_atomically(
+        path, lambda temporary: figure.savefig(temporary, dpi=dpi, format="png")
+    )
+    if in_notebook():
+        from IPython.display import display
+
+        display(figure)
+    if not keep_open:
+        plt.close(figure)
+    print(both("已保存图片", "Saved figure") + f": {path}")
+    return path
+
+
+def show_open_figures():
+    """--show: open the kept figures in windows, or say why it cannot."""
+    if plt.get_backend().lower() in NON_INTERACTIVE_BACKENDS:
+        print(
+            both(
+                "没有可用的显示器,图片只保存为文件",
+                "No display: figures are saved as files only",
+            )
+        )
+    else:
+        plt.show()
+    plt.close("all")
+
+
+# %% [markdown]
 # ## 步骤 3 / Step 3: 加载数据 / Load the data
 #
 # 教程调用 `tf.keras.datasets.fashion_mnist.load_data()`,它先在 Keras 缓存
@@ -237,8 +290,11 @@ def write_atomically(path, write):
         dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix
     )
     os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
     try:
         write(Path(temporary))
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes it private
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
@@ -396,6 +452,32 @@ def explore(train_images, train_labels, test_images, test_labels):
         print(f"  {index} {name:<12} {count:>6}")
 
 
+def plot_first_image(images):
+    """Step 4 picture: the first training image with a colorbar of pixel values."""
+    figure = plt.figure(figsize=(6, 5))
+    plt.imshow(images[0], cmap=plt.cm.binary)
+    plt.colorbar(label="pixel value")
+    plt.grid(False)
+    plt.title("The first training image (pixel values 0-255)")
+    return figure
+
+
+def plot_image_grid(images, labels, count=25):
+    """Step 4 picture: the first `count` images in a square grid with class names."""
+    side = int(np.ceil(np.sqrt(count)))
+    figure = plt.figure(figsize=(8, 8.6))
+    for index in range(min(count, len(images))):
+        plt.subplot(side, side, index + 1)
+        plt.xticks([])
+        plt.yticks([])
+        plt.grid(False)
+        plt.imshow(images[index], cmap=plt.cm.binary)
+        plt.xlabel(class_names[labels[index]])
+    figure.suptitle(f"The first {count} training images")
+    figure.tight_layout()
+    return figure
+
+
 # %% [markdown]
 # ## 步骤 5 / Step 5: 预处理 / Normalize
 #
@@ -479,6 +561,32 @@ def train(model, train_images, train_labels, epochs=10, verbose="auto"):
     return history, time.perf_counter() - started
 
 
+def plot_learning_curves(history, test_loss, test_accuracy):
+    """Step 8 picture: loss and accuracy per epoch, with the test result as a line."""
+    epochs = np.arange(1, len(history["loss"]) + 1)
+    figure, (loss_axes, accuracy_axes) = plt.subplots(1, 2, figsize=(11, 4.5))
+    for axes, key, test_value in (
+        (loss_axes, "loss", test_loss),
+        (accuracy_axes, "accuracy", test_accuracy),
+    ):
+        axes.plot(epochs, history[key], "o-", label=f"training {key}")
+        axes.axhline(
+            test_value,
+            color=WRONG_COLOR,
+            linestyle="--",
+            label=f"test {key}: {test_value:.4f}",
+        )
+        axes.set_xlabel("epoch")
+        axes.set_ylabel(key)
+        axes.set_xticks(epochs)
+        axes.grid(True, alpha=0.3)
+        axes.legend()
+    accuracy_axes.set_title("The gap between the lines is overfitting")
+    loss_axes.set_title("Learning curves")
+    figure.tight_layout()
+    return figure
+
+
 # %% [markdown]
 # ## 步骤 9 / Step 9: 评估模型 / Evaluate
 #
@@ -492,6 +600,33 @@ def evaluate(model, test_images, test_labels):
     """Step 9: (test_loss, test_accuracy)."""
     test_loss, test_acc = model.evaluate(test_images, test_labels, verbose=2)
     return float(test_loss), float(test_acc)
+
+
+def confusion_matrix(true_labels, predicted_labels, classes=10):
+    """counts[i, j]: test images of class i that the model called class j."""
+    pairs = np.asarray(true_labels, np.int64) * classes + np.asarray(predicted_labels)
+    return np.bincount(pairs, minlength=classes * classes).reshape(classes, classes)
+
+
+def plot_confusion_matrix(counts):
+    """Step 9 picture: the confusion matrix with class names on both axes."""
+    figure, axes = plt.subplots(figsize=(9, 8))
+    image = axes.imshow(counts, cmap="Blues")
+    figure.colorbar(image, ax=axes, label="test images")
+    ticks = np.arange(len(class_names))
+    axes.set_xticks(ticks, class_names, rotation=45, ha="right")
+    axes.set_yticks(ticks, class_names)
+    axes.set_xlabel("predicted class")
+    axes.set_ylabel("true class")
+    for (row, column), count in np.ndenumerate(counts):
+        color = "white" if count > counts.max() / 2 else "black"
+        axes.text(column, row, count, ha="center", va="center", color=color, fontsize=8)
+    accuracy = np.trace(counts) / counts.sum()
+    axes.set_title(
+        f"Confusion matrix on {counts.sum()} test images (accuracy {accuracy:.4f})"
+    )
+    figure.tight_layout()
+    return figure
 
 
 # %% [markdown]
@@ -512,6 +647,59 @@ def make_probability_model(model):
 def predict(probability_model, images):
     """Step 10: one row of 10 class probabilities per image."""
     return probability_model.predict(images, verbose=0)
+
+
+def describe_prediction(probabilities, true_label):
+    """('Ankle boot 95% (true: Ankle boot)', color): blue when right, red when wrong."""
+    predicted = int(np.argmax(probabilities))
+    text = f"{class_names[predicted]} {100 * probabilities[predicted]:.0f}% (true: {class_names[true_label]})"
+    return text, RIGHT_COLOR if predicted == true_label else WRONG_COLOR
+
+
+def plot_first_prediction(image, probabilities, true_label):
+    """Step 10 picture: a test image beside its 10 class probabilities."""
+    figure, (image_axes, bar_axes) = plt.subplots(
+        1, 2, figsize=(11, 4.5), gridspec_kw={"width_ratios": [1, 2]}
+    )
+    text, color = describe_prediction(probabilities, true_label)
+    image_axes.imshow(image, cmap=plt.cm.binary)
+    image_axes.set_xticks([])
+    image_axes.set_yticks([])
+    image_axes.set_xlabel(text, color=color)
+    bars = bar_axes.bar(range(len(class_names)), probabilities, color="lightgray")
+    bars[int(np.argmax(probabilities))].set_color(color)
+    bars[true_label].set_edgecolor("black")
+    bar_axes.set_xticks(range(len(class_names)), class_names, rotation=45, ha="right")
+    bar_axes.set_ylim(0, 1)
+    bar_axes.set_ylabel("probability")
+    bar_axes.set_title("Predicted probabilities (true class outlined)")
+    figure.tight_layout()
+    return figure
+
+
+def pick_examples(predicted_labels, true_labels, count=15, mistakes=5):
+    """Indices of the first test images, with the first few mistakes mixed in."""
+    wrong = np.flatnonzero(predicted_labels != true_labels)[:mistakes]
+    right = np.flatnonzero(predicted_labels == true_labels)[: count - len(wrong)]
+    return np.sort(np.concatenate([right, wrong]))
+
+
+def plot_prediction_grid(images, probabilities, true_labels, indices):
+    """Step 10 picture: test images titled with prediction, confidence and truth."""
+    columns = 5
+    rows = int(np.ceil(len(indices) / columns))
+    figure = plt.figure(figsize=(13, 3 * rows + 0.6))
+    for position, index in enumerate(indices):
+        axes = figure.add_subplot(rows, columns, position + 1)
+        text, color = describe_prediction(probabilities[index], true_labels[index])
+        axes.imshow(images[index], cmap=plt.cm.binary)
+        axes.set_xticks([])
+        axes.set_yticks([])
+        axes.set_xlabel(text.replace(" (", "\n("), color=color)
+        axes.set_title(f"test #{index}", fontsize=9)
+    figure.suptitle("Predictions on test images: blue right, red wrong")
+    figure.tight_layout()
+    return figure
 
 
 # %% [markdown]
@@ -603,6 +791,11 @@ def parse_args(argv=None):
         default=Path("outputs"),
         help="where the model and metrics go",
     )
+    parser.add_argument(
+        "--show",
+        action="store_true",
+        help="also open the figures in windows at the end (they are always saved)",
+    )
     return parser.parse_args(argv)
 
 
@@ -667,6 +860,7 @@ def run_lesson(args):
     )
     output_dir = prepare_output_dir(args.output_dir)
     tf.keras.utils.set_random_seed(args.seed)
+    keep = args.show  # --show keeps the figures open for the end of the run
 
     banner(3, "加载数据", "Load the data")
     (train_images, train_labels), (test_images, test_labels) = load_data(args.data_dir)
@@ -681,6 +875,10 @@ def run_lesson(args):
 
     banner(4, "探索数据", "Explore the data")
     explore(train_images, train_labels, test_images, test_labels)
+    figure = plot_first_image(train_images)
+    save_figure(figure, output_dir, "step04_first_image", keep)
+    figure = plot_image_grid(train_images, train_labels)
+    save_figure(figure, output_dir, "step04_first_25", keep)
 
     banner(5, "预处理", "Normalize")
     train_images = normalize(train_images)
@@ -707,6 +905,12 @@ def run_lesson(args):
     banner(9, "评估模型", "Evaluate")
     test_loss, test_acc = evaluate(model, test_images, test_labels)
     print(f"\nTest accuracy: {test_acc:.4f}")
+    figure = plot_learning_curves(history.history, test_loss, test_acc)
+    save_figure(figure, output_dir, "step08_learning_curves", keep)
+    logits = model.predict(test_images, verbose=0)
+    counts = confusion_matrix(test_labels, np.argmax(logits, axis=1))
+    figure = plot_confusion_matrix(counts)
+    save_figure(figure, output_dir, "step09_confusion_matrix", keep)
 
     banner(10, "预测", "Predict")
     probability_model = make_probability_model(model)
@@ -726,6 +930,11 @@ def run_lesson(args):
     print(
         both("真实的类别名称", "True class name") + f": {class_names[test_labels[0]]}"
     )
+    figure = plot_first_prediction(test_images[0], predictions[0], test_labels[0])
+    save_figure(figure, output_dir, "step10_first_prediction", keep)
+    examples = pick_examples(np.argmax(predictions, axis=1), test_labels)
+    figure = plot_prediction_grid(test_images, predictions, test_labels, examples)
+    save_figure(figure, output_dir, "step10_predictions_grid", keep)
 
     metrics = {
         "test_accuracy": test_acc,
@@ -739,6 +948,7 @@ def run_lesson(args):
         "seed": args.seed,
         "fit_seconds": round(fit_seconds, 2),
         "data": str(source),
+        "confusion_matrix": counts.tolist(),
         "history": {
             key: [float(v) for v in values] for key, values in history.history.items()
         },
@@ -750,6 +960,8 @@ def run_lesson(args):
         + both("已保存", "Saved")
         + f": {output_dir / MODEL_FILE}, {output_dir / METRICS_FILE}"
     )
+    if args.show:
+        show_open_figures()
     return metrics
 
 
