@@ -19,16 +19,20 @@ os.environ.pop("TF_CPP_MIN_LOG_LEVEL", None)
 sys.path.insert(0, str(REPO))
 
 
+def clean_environment(home):
+    """os.environ for a subprocess: an empty home and Keras home, no display,
+    and no TensorFlow log level (first_nn sets one when the tests import it)."""
+    hidden = ("DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND", "TF_CPP_MIN_LOG_LEVEL")
+    env = {k: v for k, v in os.environ.items() if k not in hidden}
+    env.update(HOME=str(home), KERAS_HOME=str(Path(home) / ".keras"))
+    env["PYTHONIOENCODING"] = "utf-8"
+    os.makedirs(home, exist_ok=True)
+    return env
+
+
 @pytest.fixture
 def clean_env(tmp_path):
-    """Environment for a subprocess: a fresh home and Keras home, no display."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "MPLBACKEND")}
-    env.pop("TF_CPP_MIN_LOG_LEVEL", None)
-    env["HOME"] = str(tmp_path / "home")
-    env["KERAS_HOME"] = str(tmp_path / "home" / ".keras")
-    env["PYTHONIOENCODING"] = "utf-8"
-    os.makedirs(env["HOME"])
-    return env
+    return clean_environment(tmp_path / "home")
 
 
 @pytest.fixture
@@ -57,3 +61,8 @@ def assert_one_line_error(result):
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("error: "), result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def assert_nothing_written(folder):
+    """After a refused run the output folder is absent or empty."""
+    assert not folder.exists() or not any(folder.iterdir()), list(folder.iterdir())

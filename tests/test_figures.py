@@ -1,7 +1,6 @@
 """The lesson's pictures: saved headless, readable, and inline in the notebook form."""
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -10,7 +9,7 @@ import matplotlib.image
 import numpy as np
 import pytest
 
-from conftest import REPO
+from conftest import REPO, clean_environment
 
 FIGURES = [
     "step04_first_image",
@@ -27,14 +26,7 @@ def headless_run(tmp_path_factory):
     """One short run with no display and no MPLBACKEND, asking for --show too."""
     home = tmp_path_factory.mktemp("home")
     out = tmp_path_factory.mktemp("out")
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DISPLAY", "MPLBACKEND", "WAYLAND_DISPLAY")
-    }
-    env.update(
-        HOME=str(home), KERAS_HOME=str(home / ".keras"), PYTHONIOENCODING="utf-8"
-    )
+    env = clean_environment(home)
     args = [
         "--epochs",
         "1",
