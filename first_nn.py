@@ -50,6 +50,7 @@ HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd(
 BUNDLED_DATA_DIR = HERE / "data" / "fashion-mnist"
 MODEL_FILE = "fashion_mnist.keras"
 METRICS_FILE = "metrics.json"
+DEFAULT_OUTPUT_DIR = Path("outputs")
 DEFAULT_SEED = 42
 
 # TensorFlow writes these start-up lines before its logging is set up, so
@@ -488,10 +489,11 @@ def plot_image_grid(images, labels, count=25):
 
 # %%
 def normalize(images):
-    """Step 5: uint8 pixels 0-255 -> float32 values 0-1."""
-    # The tutorial's `images / 255.0` makes float64; Keras computes in float32,
-    # so float32 here halves the memory and saves a conversion every batch.
-    return images.astype(np.float32) / np.float32(255.0)
+    """Step 5: uint8 pixels 0-255 -> a float32 tensor of values 0-1."""
+    # The tutorial's `images / 255.0` makes a float64 NumPy copy that fit()
+    # converts again; a float32 tensor is what Keras computes with, and fit()
+    # uses it as it is: half the memory, no second copy.
+    return tf.cast(images, tf.float32) / 255.0
 
 
 # %% [markdown]
@@ -554,37 +556,13 @@ def compile_model(model):
 
 
 # %%
-def train(model, train_images, train_labels, epochs=10, verbose="auto"):
+def train(model, train_images, train_labels, epochs=10, verbose="auto", callbacks=None):
     """Step 8: fit; returns the History and the seconds fit took."""
     started = time.perf_counter()
-    history = model.fit(train_images, train_labels, epochs=epochs, verbose=verbose)
+    history = model.fit(
+        train_images, train_labels, epochs=epochs, verbose=verbose, callbacks=callbacks
+    )
     return history, time.perf_counter() - started
-
-
-def plot_learning_curves(history, test_loss, test_accuracy):
-    """Step 8 picture: loss and accuracy per epoch, with the test result as a line."""
-    epochs = np.arange(1, len(history["loss"]) + 1)
-    figure, (loss_axes, accuracy_axes) = plt.subplots(1, 2, figsize=(11, 4.5))
-    for axes, key, test_value in (
-        (loss_axes, "loss", test_loss),
-        (accuracy_axes, "accuracy", test_accuracy),
-    ):
-        axes.plot(epochs, history[key], "o-", label=f"training {key}")
-        axes.axhline(
-            test_value,
-            color=WRONG_COLOR,
-            linestyle="--",
-            label=f"test {key}: {test_value:.4f}",
-        )
-        axes.set_xlabel("epoch")
-        axes.set_ylabel(key)
-        axes.set_xticks(epochs)
-        axes.grid(True, alpha=0.3)
-        axes.legend()
-    accuracy_axes.set_title("The gap between the lines is overfitting")
-    loss_axes.set_title("Learning curves")
-    figure.tight_layout()
-    return figure
 
 
 # %% [markdown]
@@ -788,7 +766,7 @@ def parse_args(argv=None):
         "--output-dir",
         metavar="DIR",
         type=Path,
-        default=Path("outputs"),
+        default=DEFAULT_OUTPUT_DIR,
         help="where the model and metrics go",
     )
     parser.add_argument(
@@ -885,7 +863,8 @@ def run_lesson(args):
     test_images = normalize(test_images)
     print(
         both("归一化后", "After normalizing")
-        + f": dtype={train_images.dtype}, min={train_images.min()}, max={train_images.max()}"
+        + f": dtype={train_images.dtype.name}, min={float(tf.reduce_min(train_images))}, "
+        + f"max={float(tf.reduce_max(train_images))}"
     )
 
     banner(6, "构建模型", "Build the model")

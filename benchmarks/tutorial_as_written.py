@@ -10,13 +10,13 @@ import time
 
 STARTED = time.perf_counter()
 
-import json  # noqa: E402
-import resource  # noqa: E402
 import sys  # noqa: E402
 
 import tensorflow as tf  # noqa: E402
 import numpy as np  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+
+from timing import EpochTimer, report  # noqa: E402
 
 EPOCHS = int(sys.argv[1]) if len(sys.argv) > 1 else 10
 SUBSET = int(sys.argv[2]) if len(sys.argv) > 2 else None
@@ -52,34 +52,19 @@ model.compile(optimizer='adam',
               metrics=['accuracy'])  # fmt: skip
 
 
-class EpochTimer(tf.keras.callbacks.Callback):
-    def on_epoch_end(self, epoch, logs=None):
-        if epoch == 0:
-            self.first_epoch_end = time.perf_counter()
-
-
 timer = EpochTimer()
 fit_started = time.perf_counter()
-history = model.fit(train_images, train_labels, epochs=EPOCHS, callbacks=[timer], verbose=0)
+history = model.fit(
+    train_images, train_labels, epochs=EPOCHS, callbacks=[timer], verbose=0
+)
 fit_seconds = time.perf_counter() - fit_started
 
 test_loss, test_acc = model.evaluate(test_images, test_labels, verbose=2)
-print(f'\nTest accuracy: {test_acc}')
+print(f"\nTest accuracy: {test_acc}")
 
 probability_model = tf.keras.Sequential([model, tf.keras.layers.Softmax()])
 predictions = probability_model.predict(test_images)
 predicted_label_index = np.argmax(predictions[0])
 print(f"预测的类别名称: {class_names[predicted_label_index]}")
 
-print(
-    "BENCH "
-    + json.dumps(
-        {
-            "startup_seconds": fit_started - STARTED,
-            "first_epoch_seconds": timer.first_epoch_end - fit_started,
-            "fit_seconds": fit_seconds,
-            "test_accuracy": float(test_acc),
-            "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-        }
-    )
-)
+report(STARTED, fit_started, fit_seconds, timer, test_acc)

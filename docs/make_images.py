@@ -1,7 +1,9 @@
 """Regenerate the README's pictures: python docs/make_images.py
 
-Runs the full default lesson into a temporary folder and saves a smaller copy
-of each figure in docs/images/.
+Runs the full default lesson into a temporary folder, saves a smaller copy of
+each figure in docs/images/, and makes docs/images/example_*.jpg: held-out
+test images turned into photo-like files (colour, white background, 336 px)
+for the README's predict.py example.
 """
 
 import sys
@@ -14,9 +16,30 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 import first_nn  # noqa: E402
+import numpy as np  # noqa: E402
 
 IMAGES = REPO / "docs" / "images"
 MAX_SIDE = 900  # pixels; enough for a README, small enough to commit
+
+
+EXAMPLES = {"boot": 0, "pullover": 1, "shirt": 4}  # test image indices
+
+
+def make_example_photos():
+    """Write a few test images as colour JPEGs on white, like product photos."""
+    _, (test_images, _) = first_nn.load_data()
+    for name, index in EXAMPLES.items():
+        on_white = Image.fromarray(255 - test_images[index]).resize(
+            (336, 336), Image.Resampling.BICUBIC
+        )
+        gray = np.asarray(on_white, dtype=np.float32)
+        tint = np.stack([gray, gray * 0.85 + 38, gray * 0.7 + 76], axis=-1)
+        photo = Image.fromarray(np.clip(tint, 0, 255).astype(np.uint8))
+        path = IMAGES / f"example_{name}.jpg"
+        first_nn.write_atomically(
+            path, lambda temporary: photo.save(temporary, format="JPEG", quality=90)
+        )
+        print(f"wrote {path}")
 
 
 def main():
@@ -35,6 +58,7 @@ def main():
                     ),
                 )
             print(f"wrote {IMAGES / figure.name}")
+    make_example_photos()
     return 0
 
 

@@ -117,7 +117,7 @@ def test_bad_magic_and_truncation_are_named(tmp_path):
 
 
 def test_normalize_gives_float32_between_0_and_1(data):
-    images = first_nn.normalize(data[0][0][:1000])
+    images = first_nn.normalize(data[0][0][:1000]).numpy()
     assert images.dtype == np.float32
     assert images.min() == 0.0 and images.max() == 1.0
     np.testing.assert_allclose(images[0], data[0][0][0] / 255.0, rtol=1e-6)

@@ -1,0 +1,130 @@
+"""Measure first_nn.py's recipe against the tutorial exactly as written.
+
+    python benchmarks/bench_train.py             # full data, 10 epochs, 3 runs each
+    python benchmarks/bench_train.py --quick     # 1 epoch on 2,000 images, 1 run each
+
+Each run is its own process (so peak memory is that recipe's alone); the two
+recipes alternate so that a slow spell of the machine hits both. It reports
+what it measured and asserts nothing about time.
+"""
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RECIPES = {
+    "tutorial as written": HERE / "tutorial_as_written.py",
+    "first_nn.py": HERE / "first_nn_recipe.py",
+}
+
+
+def run_once(script, epochs, train_size):
+    """Run one recipe in a fresh process; return its measurements."""
+    args = [sys.executable, str(script), str(epochs)]
+    if train_size:
+        args.append(str(train_size))
+    result = subprocess.run(
+        args, capture_output=True, text=True, encoding="utf-8", errors="replace"
+    )
+    lines = [line for line in result.stdout.splitlines() if line.startswith("BENCH ")]
+    if result.returncode != 0 or not lines:
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"{script.name} failed (exit {result.returncode}): {last}")
+    return json.loads(lines[-1][len("BENCH ") :])
+
+
+def summarize(runs):
+    fits = [run["fit_seconds"] for run in runs]
+    return {
+        "runs": len(runs),
+        "fit_min": min(fits),
+        "fit_median": statistics.median(fits),
+        "peak_rss_gb": max(run["peak_rss_bytes"] for run in runs) / 1e9,
+        "startup_median": statistics.median(run["startup_seconds"] for run in runs),
+        "first_epoch_median": statistics.median(
+            run["first_epoch_seconds"] for run in runs
+        ),
+        "test_accuracy": [round(run["test_accuracy"], 4) for run in runs],
+    }
+
+
+def table(summaries):
+    baseline = summaries["tutorial as written"]
+    rows = [
+        "| recipe | runs | fit s (min) | fit s (median) | fit ratio (median) | peak RSS GB "
+        "| start-up s (imports + load + build) | first epoch s | test accuracy |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, s in summaries.items():
+        ratio = s["fit_median"] / baseline["fit_median"]
+        accuracy = ", ".join(f"{a:.4f}" for a in s["test_accuracy"])
+        rows.append(
+            f"| {name} | {s['runs']} | {s['fit_min']:.1f} | {s['fit_median']:.1f} | {ratio:.2f} "
+            f"| {s['peak_rss_gb']:.2f} | {s['startup_median']:.1f} | {s['first_epoch_median']:.1f} "
+            f"| {accuracy} |"
+        )
+    return "\n".join(rows)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each recipe")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="1 epoch on 2,000 images, 1 run each: a smoke test",
+    )
+    args = parser.parse_args(argv)
+    epochs, train_size, repeats = (
+        (1, 2000, 1) if args.quick else (10, None, max(1, args.repeats))
+    )
+
+    # Put the bundled data where Keras' load_data() looks, once, before timing.
+    subprocess.run(
+        [sys.executable, "-c", "import first_nn; first_nn.stage_bundled_data()"],
+        cwd=HERE.parent,
+        check=True,
+    )
+    results = {name: [] for name in RECIPES}
+    try:
+        for repeat in range(repeats):
+            for name, script in RECIPES.items():
+                run = run_once(script, epochs, train_size)
+                results[name].append(run)
+                print(
+                    f"run {repeat + 1}/{repeats} {name}: fit {run['fit_seconds']:.1f} s",
+                    flush=True,
+                )
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+    summaries = {name: summarize(runs) for name, runs in results.items()}
+    data = (
+        "2,000 training images, 1 epoch"
+        if args.quick
+        else "60,000 training images, 10 epochs"
+    )
+    print(
+        f"\nMachine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}; {data}\n"
+    )
+    print(table(summaries))
+    ratio = (
+        summaries["first_nn.py"]["fit_median"]
+        / summaries["tutorial as written"]["fit_median"]
+    )
+    print(f"\nfirst_nn.py fit time / tutorial fit time (medians): {ratio:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

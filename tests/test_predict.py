@@ -1,0 +1,236 @@
+"""predict.py: a learner's own photos, turned into what the model was trained on."""
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import first_nn
+import predict
+from conftest import assert_one_line_error
+
+HELD_OUT = 200  # test images turned into "photos"
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A model trained briefly on the first 10,000 training images, saved like first_nn.py does."""
+    (train_images, train_labels), (test_images, test_labels) = first_nn.load_data()
+    first_nn.tf.keras.utils.set_random_seed(first_nn.DEFAULT_SEED)
+    model = first_nn.compile_model(first_nn.build_model())
+    first_nn.train(
+        model,
+        first_nn.normalize(train_images[:10000]),
+        train_labels[:10000],
+        epochs=3,
+        verbose=0,
+    )
+    path = tmp_path_factory.mktemp("model") / first_nn.MODEL_FILE
+    model.save(path)
+    images, labels = test_images[:HELD_OUT], test_labels[:HELD_OUT]
+    probabilities = first_nn.predict(
+        first_nn.make_probability_model(model), first_nn.normalize(images)
+    )
+    return path, model, images, labels, probabilities
+
+
+def classify(model, pictures):
+    batch = first_nn.normalize(np.stack(pictures))
+    return first_nn.predict(first_nn.make_probability_model(model), batch).argmax(
+        axis=1
+    )
+
+
+def white_background(image):
+    return 255 - image  # dark item on white, like a product photo
+
+
+def upscale(image, factor=8):
+    return np.asarray(
+        Image.fromarray(image).resize(
+            (28 * factor, 28 * factor), Image.Resampling.BICUBIC
+        )
+    )
+
+
+def as_colour(gray_on_white):
+    """Tint the item blue-ish, keep the white background: an RGB photo."""
+    ink = (255 - gray_on_white.astype(np.float32)) / 255
+    rgb = np.stack([255 - 200 * ink, 255 - 120 * ink, 255 - 40 * ink], axis=-1)
+    return np.rint(rgb).astype(np.uint8)
+
+
+def off_centre(gray_on_white):
+    canvas = np.full((400, 300), 255, np.uint8)
+    canvas[40 : 40 + gray_on_white.shape[0], 20 : 20 + gray_on_white.shape[1]] = (
+        gray_on_white
+    )
+    return canvas
+
+
+def transparent(image):
+    """Dark item on a transparent layer (RGBA)."""
+    big = upscale(image)
+    rgba = np.zeros(big.shape + (4,), np.uint8)
+    rgba[..., :3] = (255 - big)[..., None]
+    rgba[..., 3] = np.where(big > 0, 255, 0)
+    return rgba
+
+
+PHOTO_FORMS = {
+    "white background": (white_background, ".png"),
+    "upscaled": (lambda im: upscale(white_background(im)), ".png"),
+    "colour": (lambda im: as_colour(upscale(white_background(im))), ".png"),
+    "off-centre": (lambda im: off_centre(upscale(white_background(im))), ".png"),
+    "transparent": (transparent, ".png"),
+    "jpeg": (lambda im: as_colour(upscale(white_background(im))), ".jpg"),
+}
+
+
+@pytest.mark.parametrize("form", PHOTO_FORMS)
+def test_photos_are_classified_like_the_original_arrays(trained, tmp_path, form):
+    _, model, images, labels, probabilities = trained
+    make, suffix = PHOTO_FORMS[form]
+    pictures = []
+    for index, image in enumerate(images):
+        path = tmp_path / f"{index}{suffix}"
+        Image.fromarray(make(image)).save(path)  # JPEG at Pillow's default quality, 75
+        pictures.append(predict.prepare_image(path))
+    predicted = classify(model, pictures)
+    original = probabilities.argmax(axis=1)
+    agreement = np.mean(predicted == original)
+    photo_accuracy = np.mean(predicted == labels)
+    test_accuracy = np.mean(original == labels)
+    print(
+        f"{form}: agreement {agreement:.3f}, accuracy {photo_accuracy:.3f} vs {test_accuracy:.3f}"
+    )
+    assert agreement >= 0.85, (form, agreement)
+    assert photo_accuracy >= test_accuracy - 0.10, (form, photo_accuracy, test_accuracy)
+
+
+def test_dataset_style_png_passes_through_unchanged(trained, tmp_path, run_script):
+    path, _, images, _, probabilities = trained
+    files = []
+    for index in range(5):
+        files.append(tmp_path / f"sample{index}.png")
+        Image.fromarray(images[index]).save(files[-1])
+        np.testing.assert_array_equal(predict.prepare_image(files[-1]), images[index])
+    result = run_script("predict.py", *files, "--model", path, "--json")
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row["image"] for row in rows] == [str(f) for f in files]
+    for row, expected in zip(rows, probabilities):
+        np.testing.assert_allclose(row["probabilities"], expected, atol=1e-6)
+        assert sum(row["probabilities"]) == pytest.approx(1.0, abs=1e-5)
+        assert row["class_index"] == int(np.argmax(expected))
+        assert row["class_name"] == first_nn.class_names[row["class_index"]]
+        assert (
+            len(row["top"]) == 3 and row["top"][0]["class_index"] == row["class_index"]
+        )
+
+
+@pytest.mark.parametrize("mode", ["L", "LA", "RGB", "RGBA", "P", "I;16", "1"])
+def test_every_image_mode_is_read(tmp_path, mode):
+    image = np.zeros((60, 40), np.uint8)
+    image[10:50, 10:30] = 200
+    picture = Image.fromarray(white_background(image))
+    if mode == "I;16":
+        picture = Image.fromarray(white_background(image).astype(np.uint16) * 257)
+    else:
+        picture = picture.convert(mode)
+    path = tmp_path / "item.png"
+    picture.save(path)
+    seen = predict.prepare_image(path)
+    assert seen.shape == (28, 28) and seen.dtype == np.uint8
+    # A tall item: light, centred, with black margins left and right.
+    assert seen[14, 14] > 100 and seen[:, :4].max() == 0 and seen[:, -4:].max() == 0
+
+
+def test_exif_orientation_is_honoured(tmp_path):
+    image = np.full((60, 30), 255, np.uint8)
+    image[5:55, 5:25] = 0  # a tall dark bar on white
+    picture = Image.fromarray(image)
+    exif = picture.getexif()
+    exif[0x0112] = 6  # "rotate 90° clockwise to view"
+    path = tmp_path / "sideways.jpg"
+    picture.save(path, exif=exif)
+    seen = predict.prepare_image(path)
+    rows, columns = np.nonzero(seen > 100)
+    assert np.ptp(columns) > np.ptp(rows)  # shown upright it is wide, not tall
+
+
+def test_printed_line_lists_the_top_classes(trained, tmp_path, run_script):
+    path, _, images, _, probabilities = trained
+    photo = tmp_path / "shoe.png"
+    Image.fromarray(upscale(white_background(images[0]))).save(photo)
+    result = run_script(
+        "predict.py",
+        photo,
+        "--model",
+        path,
+        "--top",
+        "2",
+        "--save-inputs",
+        tmp_path / "seen",
+    )
+    assert result.returncode == 0, result.stderr
+    line = result.stdout.strip()
+    assert line.startswith(f"{photo}: ") and line.count("%") == 2 and "  (" in line
+    saved = np.asarray(Image.open(tmp_path / "seen" / "shoe.png"))
+    assert saved.shape == (28, 28)
+
+
+def test_missing_model_says_to_run_first_nn(tmp_path, run_script):
+    photo = tmp_path / "a.png"
+    Image.fromarray(np.zeros((28, 28), np.uint8)).save(photo)
+    result = run_script("predict.py", photo, "--model", tmp_path / "none.keras")
+    assert_one_line_error(result)
+    assert (
+        "no trained model at" in result.stderr
+        and "run python first_nn.py first" in result.stderr
+    )
+
+
+def test_a_file_that_is_not_a_model_is_refused(tmp_path, run_script):
+    fake = tmp_path / "fake.keras"
+    fake.write_text("not a model")
+    result = run_script("predict.py", tmp_path / "a.png", "--model", fake)
+    assert_one_line_error(result)
+    assert "not a Keras model" in result.stderr
+
+
+def bad_inputs(folder):
+    (folder / "empty.png").write_bytes(b"")
+    (folder / "notes.txt.png").write_text("this is text")
+    (folder / "a-folder").mkdir()
+    return {
+        "missing": (folder / "missing.jpg", "no such file"),
+        "empty": (folder / "empty.png", "empty"),
+        "not an image": (folder / "notes.txt.png", "not an image"),
+        "folder": (folder / "a-folder", "is a folder"),
+    }
+
+
+@pytest.mark.parametrize("kind", ["missing", "empty", "not an image", "folder"])
+def test_a_bad_image_gets_a_one_line_error(trained, tmp_path, run_script, kind):
+    image, problem = bad_inputs(tmp_path)[kind]
+    result = run_script("predict.py", image, "--model", trained[0])
+    assert_one_line_error(result)
+    assert str(image) in result.stderr and problem in result.stderr
+
+
+def test_good_images_are_still_classified_beside_bad_ones(
+    trained, tmp_path, run_script
+):
+    good = tmp_path / "good.png"
+    Image.fromarray(trained[2][0]).save(good)
+    bad = [image for image, _ in bad_inputs(tmp_path).values()]
+    result = run_script("predict.py", bad[0], good, *bad[1:], "--model", trained[0])
+    assert result.returncode == 1
+    assert (
+        result.stdout.startswith(f"{good}: ") and len(result.stdout.splitlines()) == 1
+    )
+    errors = result.stderr.strip().splitlines()
+    assert len(errors) == 4 and all(line.startswith("error: ") for line in errors)
+    assert "Traceback" not in result.stderr
