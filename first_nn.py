@@ -317,8 +317,8 @@ def stage_bundled_data(cache_dir=None, bundled_dir=BUNDLED_DATA_DIR):
                 raise data_error(
                     cached,
                     "corrupt or truncated (its checksum is not Fashion-MNIST's)",
-                    f"delete it and restore the bundled copy with "
-                    f"'git checkout -- data/', or pass --data-dir DIR",
+                    "delete it and restore the bundled copy with "
+                    "'git checkout -- data/', or pass --data-dir DIR",
                 )
             raise data_error(
                 bundled,
@@ -563,6 +563,32 @@ def train(model, train_images, train_labels, epochs=10, verbose="auto", callback
         train_images, train_labels, epochs=epochs, verbose=verbose, callbacks=callbacks
     )
     return history, time.perf_counter() - started
+
+
+def plot_learning_curves(history, test_loss, test_accuracy):
+    """Step 8 picture: loss and accuracy per epoch, with the test result as a line."""
+    epochs = np.arange(1, len(history["loss"]) + 1)
+    figure, (loss_axes, accuracy_axes) = plt.subplots(1, 2, figsize=(11, 4.5))
+    for axes, key, test_value in (
+        (loss_axes, "loss", test_loss),
+        (accuracy_axes, "accuracy", test_accuracy),
+    ):
+        axes.plot(epochs, history[key], "o-", label=f"training {key}")
+        axes.axhline(
+            test_value,
+            color=WRONG_COLOR,
+            linestyle="--",
+            label=f"test {key}: {test_value:.4f}",
+        )
+        axes.set_xlabel("epoch")
+        axes.set_ylabel(key)
+        axes.set_xticks(epochs)
+        axes.grid(True, alpha=0.3)
+        axes.legend()
+    accuracy_axes.set_title("The gap between the lines is overfitting")
+    loss_axes.set_title("Learning curves")
+    figure.tight_layout()
+    return figure
 
 
 # %% [markdown]
