@@ -1,0 +1,74 @@
+"""experiments.py: a grid of widths and epoch counts, chosen by validation accuracy."""
+
+import json
+
+import matplotlib.image
+import pytest
+
+from conftest import assert_nothing_written, assert_one_line_error
+
+
+def test_tiny_grid_trains_once_per_width_and_chooses_by_validation(
+    run_script, tmp_path
+):
+    out = tmp_path / "out"
+    args = ["--hidden-units", "16", "32", "--epochs", "1", "2"]
+    args += ["--train-size", "3000", "--validation-size", "1000", "--test-size", "1000"]
+    result = run_script("experiments.py", *args, "--output-dir", out)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    progress = [line for line in result.stdout.splitlines() if line.startswith("[")]
+    assert len(progress) == 2 and "about" in progress[0]  # 2 trainings, not 4
+
+    results = json.loads((out / "experiments.json").read_text(encoding="utf-8"))
+    assert results["trainings"] == 2
+    rows = results["rows"]
+    assert [(r["hidden_units"], r["epochs"]) for r in rows] == [
+        (16, 1),
+        (16, 2),
+        (32, 1),
+        (32, 2),
+    ]
+    for row in rows:
+        for key in ("train_accuracy", "validation_accuracy", "test_accuracy"):
+            assert 0.0 <= row[key] <= 1.0
+        assert row["gap"] == pytest.approx(
+            row["train_accuracy"] - row["validation_accuracy"]
+        )
+        assert (
+            row["parameters"]
+            == 784 * row["hidden_units"]
+            + row["hidden_units"]
+            + row["hidden_units"] * 10
+            + 10
+        )
+    # Measured when the one training passed each epoch count: time only grows.
+    assert rows[0]["fit_seconds"] < rows[1]["fit_seconds"]
+    best = max(rows, key=lambda row: row["validation_accuracy"])
+    assert results["chosen"] == {
+        "hidden_units": best["hidden_units"],
+        "epochs": best["epochs"],
+    }
+    assert results["settings"]["validation_size"] == 1000
+
+    table = (out / "experiments.md").read_text(encoding="utf-8").splitlines()
+    assert len(table) == 2 + 4 and sum("✓" in line for line in table) == 1
+    chosen_line = next(line for line in table if "✓" in line)
+    assert chosen_line.startswith(f"| {best['hidden_units']} | {best['epochs']} |")
+    assert min(matplotlib.image.imread(out / "experiments.png").shape[:2]) >= 600
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--hidden-units", "0"], "--hidden-units"),
+        (["--epochs"], "--epochs"),
+        (["--epochs", "-3"], "--epochs"),
+        (["--validation-size", "60000"], "--validation-size"),
+    ],
+)
+def test_bad_grid_gives_one_line_error(run_script, tmp_path, args, message):
+    result = run_script("experiments.py", *args, "--output-dir", tmp_path / "out")
+    assert_one_line_error(result)
+    assert message in result.stderr
+    assert_nothing_written(tmp_path / "out")
