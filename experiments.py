@@ -42,47 +42,13 @@ def parse_args(argv=None):
     parser.add_argument(
         "--epochs", default=[5, 10, 20], help="epoch counts to measure at", **grid
     )
-    parser.add_argument(
-        "--train-size",
-        type=first_nn.positive_int,
-        metavar="N",
-        default=None,
-        help="train on the first N images (default: all not held out)",
-    )
+    first_nn.add_data_arguments(parser)
     parser.add_argument(
         "--validation-size",
         type=first_nn.positive_int,
         metavar="N",
         default=10000,
-        help="hold out the last N training images",
-    )
-    parser.add_argument(
-        "--test-size",
-        type=first_nn.positive_int,
-        metavar="N",
-        default=None,
-        help="use the first N test images (default: all)",
-    )
-    parser.add_argument(
-        "--seed",
-        type=int,
-        metavar="N",
-        default=first_nn.DEFAULT_SEED,
-        help="random seed for every training",
-    )
-    parser.add_argument(
-        "--data-dir",
-        type=first_nn.Path,
-        metavar="DIR",
-        default=None,
-        help="as in first_nn.py (default: the bundled copy)",
-    )
-    parser.add_argument(
-        "--output-dir",
-        type=first_nn.Path,
-        metavar="DIR",
-        default=first_nn.DEFAULT_OUTPUT_DIR,
-        help="where the results go",
+        help="hold out the last N training images; --train-size counts the rest",
     )
     args = parser.parse_args(argv)
     args.hidden_units = sorted(set(args.hidden_units))

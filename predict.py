@@ -30,10 +30,10 @@ TRIM_TOLERANCE = 32
 
 
 def read_image(path):
-    """Open an image file as (gray 0-255 float array, opaque mask), upright."""
+    """Open an image file, upright, as (gray values 0-255, opacity 0-1)."""
     path = Path(path)
     if path.is_dir():
-        raise LessonError(f"{path}: is a folder, not an image; name the image files")
+        raise LessonError(f"{path}: is a folder, not an image; name the files in it")
     if not path.is_file():
         raise LessonError(f"{path}: no such file")
     if path.stat().st_size == 0:
@@ -42,7 +42,13 @@ def read_image(path):
         with Image.open(path) as image:
             image = ImageOps.exif_transpose(image)  # photos taken sideways
             return image_to_gray(image)
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        OSError,
+        ValueError,
+        SyntaxError,
+    ) as exc:
         problem = (
             "not an image this program can read"
             if isinstance(exc, UnidentifiedImageError)
