@@ -70,6 +70,11 @@ TENSORFLOW_STARTUP_NOISE = (
 )
 
 
+def in_notebook():
+    """True when running in a Jupyter kernel (VS Code or Jupyter)."""
+    return "ipykernel" in sys.modules
+
+
 # A level the user chose before this module set its own.
 USER_TF_LOG_LEVEL = os.environ.get("TF_CPP_MIN_LOG_LEVEL")
 
@@ -124,7 +129,7 @@ with quiet_tensorflow_startup():
 import matplotlib  # noqa: E402
 
 if not any(os.environ.get(v) for v in ("MPLBACKEND", "DISPLAY", "WAYLAND_DISPLAY")):
-    if "ipykernel" not in sys.modules and sys.platform.startswith("linux"):
+    if not in_notebook() and sys.platform.startswith("linux"):
         matplotlib.use("Agg")  # no screen: draw into files only
 import matplotlib.pyplot as plt  # noqa: E402
 
@@ -185,10 +190,6 @@ def banner(step, chinese, english):
 # %%
 RIGHT_COLOR, WRONG_COLOR = "tab:blue", "tab:red"
 NON_INTERACTIVE_BACKENDS = {"agg", "pdf", "pgf", "ps", "svg", "cairo", "template"}
-
-
-def in_notebook():
-    return "ipykernel" in sys.modules
 
 
 def save_figure(figure, output_dir, name, keep_open=False):
@@ -287,18 +288,24 @@ def keras_cache_dir():
 def write_atomically(path, write):
     """Call write(temporary_path), then rename it to path; no half-written file stays."""
     path = Path(path)
-    fd, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix
-    )
-    os.close(fd)
     umask = os.umask(0)
     os.umask(umask)
+    temporary = None
     try:
+        fd, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix
+        )
+        os.close(fd)
         write(Path(temporary))
         os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes it private
         os.replace(temporary, path)
+    except OSError as exc:  # a full disk, a read-only folder, ...
+        reason = exc.strerror or str(exc)
+        raise data_error(
+            path, f"cannot write it ({reason})", "check the folder"
+        ) from None
     finally:
-        if os.path.exists(temporary):
+        if temporary and os.path.exists(temporary):
             os.remove(temporary)
 
 
@@ -1011,7 +1018,7 @@ def notebook_argv():
 
 # %%
 if __name__ == "__main__":
-    if "ipykernel" in sys.modules:
+    if in_notebook():
         main(notebook_argv())
     else:
         sys.exit(main())

@@ -165,3 +165,13 @@ def test_probability_model_rows_sum_to_1_and_keep_the_argmax(data):
 def test_bundled_data_has_licence_note():
     note = (REPO / "data" / "fashion-mnist" / "LICENSE").read_text(encoding="utf-8")
     assert "Zalando SE" in note and "MIT" in note
+
+
+def test_failed_write_leaves_nothing_behind_and_says_which_file(tmp_path):
+    def fail_halfway(temporary):
+        temporary.write_text("half")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(first_nn.LessonError, match="metrics.json: cannot write it"):
+        first_nn.write_atomically(tmp_path / "metrics.json", fail_halfway)
+    assert list(tmp_path.iterdir()) == []
