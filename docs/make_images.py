@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 import first_nn  # noqa: E402
-import numpy as np  # noqa: E402
+from benchmarks.bench_photos import as_colour, upscale, white_background  # noqa: E402
 
 IMAGES = REPO / "docs" / "images"
 MAX_SIDE = 900  # pixels; enough for a README, small enough to commit
@@ -29,12 +29,9 @@ def make_example_photos():
     """Write a few test images as colour JPEGs on white, like product photos."""
     _, (test_images, _) = first_nn.load_data()
     for name, index in EXAMPLES.items():
-        on_white = Image.fromarray(255 - test_images[index]).resize(
-            (336, 336), Image.Resampling.BICUBIC
+        photo = Image.fromarray(
+            as_colour(upscale(white_background(test_images[index]), 12))
         )
-        gray = np.asarray(on_white, dtype=np.float32)
-        tint = np.stack([gray, gray * 0.85 + 38, gray * 0.7 + 76], axis=-1)
-        photo = Image.fromarray(np.clip(tint, 0, 255).astype(np.uint8))
         path = IMAGES / f"example_{name}.jpg"
         first_nn.write_atomically(
             path, lambda temporary: photo.save(temporary, format="JPEG", quality=90)

@@ -8,6 +8,12 @@ from PIL import Image
 
 import first_nn
 import predict
+from benchmarks.bench_photos import (
+    PHOTO_FORMS,
+    measure_form,
+    upscale,
+    white_background,
+)
 from conftest import assert_one_line_error
 
 HELD_OUT = 200  # test images turned into "photos"
@@ -35,76 +41,14 @@ def trained(tmp_path_factory):
     return path, model, images, labels, probabilities
 
 
-def classify(model, pictures):
-    batch = first_nn.normalize(np.stack(pictures))
-    return first_nn.predict(first_nn.make_probability_model(model), batch).argmax(
-        axis=1
-    )
-
-
-def white_background(image):
-    return 255 - image  # dark item on white, like a product photo
-
-
-def upscale(image, factor=8):
-    return np.asarray(
-        Image.fromarray(image).resize(
-            (28 * factor, 28 * factor), Image.Resampling.BICUBIC
-        )
-    )
-
-
-def as_colour(gray_on_white):
-    """Tint the item blue-ish, keep the white background: an RGB photo."""
-    ink = (255 - gray_on_white.astype(np.float32)) / 255
-    rgb = np.stack([255 - 200 * ink, 255 - 120 * ink, 255 - 40 * ink], axis=-1)
-    return np.rint(rgb).astype(np.uint8)
-
-
-def off_centre(gray_on_white):
-    canvas = np.full((400, 300), 255, np.uint8)
-    canvas[40 : 40 + gray_on_white.shape[0], 20 : 20 + gray_on_white.shape[1]] = (
-        gray_on_white
-    )
-    return canvas
-
-
-def transparent(image):
-    """Dark item on a transparent layer (RGBA)."""
-    big = upscale(image)
-    rgba = np.zeros(big.shape + (4,), np.uint8)
-    rgba[..., :3] = (255 - big)[..., None]
-    rgba[..., 3] = np.where(big > 0, 255, 0)
-    return rgba
-
-
-PHOTO_FORMS = {
-    "white background": (white_background, ".png"),
-    "upscaled": (lambda im: upscale(white_background(im)), ".png"),
-    "colour": (lambda im: as_colour(upscale(white_background(im))), ".png"),
-    "off-centre": (lambda im: off_centre(upscale(white_background(im))), ".png"),
-    "transparent": (transparent, ".png"),
-    "jpeg": (lambda im: as_colour(upscale(white_background(im))), ".jpg"),
-}
-
-
 @pytest.mark.parametrize("form", PHOTO_FORMS)
 def test_photos_are_classified_like_the_original_arrays(trained, tmp_path, form):
     _, model, images, labels, probabilities = trained
-    make, suffix = PHOTO_FORMS[form]
-    pictures = []
-    for index, image in enumerate(images):
-        path = tmp_path / f"{index}{suffix}"
-        Image.fromarray(make(image)).save(path)  # JPEG at Pillow's default quality, 75
-        pictures.append(predict.prepare_image(path))
-    predicted = classify(model, pictures)
+    predicted = measure_form(model, images, form, tmp_path)
     original = probabilities.argmax(axis=1)
     agreement = np.mean(predicted == original)
     photo_accuracy = np.mean(predicted == labels)
     test_accuracy = np.mean(original == labels)
-    print(
-        f"{form}: agreement {agreement:.3f}, accuracy {photo_accuracy:.3f} vs {test_accuracy:.3f}"
-    )
     assert agreement >= 0.85, (form, agreement)
     assert photo_accuracy >= test_accuracy - 0.10, (form, photo_accuracy, test_accuracy)
 
@@ -234,3 +178,18 @@ def test_good_images_are_still_classified_beside_bad_ones(
     errors = result.stderr.strip().splitlines()
     assert len(errors) == 4 and all(line.startswith("error: ") for line in errors)
     assert "Traceback" not in result.stderr
+
+
+def test_photo_benchmark_prints_a_row_per_form(trained, run_script):
+    result = run_script(
+        "benchmarks/bench_photos.py", "--model", trained[0], "--count", "20"
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [
+        line
+        for line in result.stdout.splitlines()
+        if line.startswith("| ") and "0." in line
+    ]
+    assert [row.split("|")[1].strip() for row in rows] == list(PHOTO_FORMS)
+    for row in rows:
+        assert all(0.0 <= float(cell) <= 1.0 for cell in row.strip("|").split("|")[1:])

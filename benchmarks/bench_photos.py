@@ -1,0 +1,120 @@
+"""How well predict.py's photo preparation keeps the model's answers.
+
+    python benchmarks/bench_photos.py [--model outputs/fashion_mnist.keras] [--count 1000]
+
+Takes the first held-out test images, writes each back to disk in forms unlike
+the dataset (white background, upscaled, colour, off-centre with wide margins,
+transparent background, JPEG), reads them back through predict.py, and prints
+for each form how often the predicted class is right, next to the model's
+accuracy on the original arrays, and how often it agrees with that prediction.
+"""
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import first_nn  # noqa: E402
+import predict  # noqa: E402
+
+
+def white_background(image):
+    return 255 - image  # dark item on white, like a product photo
+
+
+def upscale(image, factor=8):
+    size = (image.shape[1] * factor, image.shape[0] * factor)
+    return np.asarray(Image.fromarray(image).resize(size, Image.Resampling.BICUBIC))
+
+
+def as_colour(gray_on_white):
+    """Tint the item blue, keep the white background: an RGB photo."""
+    ink = (255 - gray_on_white.astype(np.float32)) / 255
+    rgb = np.stack([255 - 200 * ink, 255 - 120 * ink, 255 - 40 * ink], axis=-1)
+    return np.rint(rgb).astype(np.uint8)
+
+
+def off_centre(gray_on_white):
+    """The item in a corner of a much larger white picture."""
+    canvas = np.full((400, 300), 255, np.uint8)
+    height, width = gray_on_white.shape
+    canvas[40 : 40 + height, 20 : 20 + width] = gray_on_white
+    return canvas
+
+
+def transparent(image):
+    """The dark item on a transparent layer (RGBA)."""
+    big = upscale(image)
+    rgba = np.zeros(big.shape + (4,), np.uint8)
+    rgba[..., :3] = (255 - big)[..., None]
+    rgba[..., 3] = np.where(big > 0, 255, 0)
+    return rgba
+
+
+# name: (make the picture from a 28x28 dataset image, file suffix)
+PHOTO_FORMS = {
+    "white background": (white_background, ".png"),
+    "upscaled": (lambda im: upscale(white_background(im)), ".png"),
+    "colour": (lambda im: as_colour(upscale(white_background(im))), ".png"),
+    "off-centre": (lambda im: off_centre(upscale(white_background(im))), ".png"),
+    "transparent": (transparent, ".png"),
+    "jpeg": (lambda im: as_colour(upscale(white_background(im))), ".jpg"),
+}
+
+
+def classify(model, pictures):
+    """Predicted class of each 28x28 uint8 picture."""
+    batch = first_nn.normalize(np.stack(pictures))
+    probabilities = first_nn.predict(first_nn.make_probability_model(model), batch)
+    return probabilities.argmax(axis=1)
+
+
+def measure_form(model, images, form, folder):
+    """Predicted classes of the images written as files in one form, read back."""
+    make, suffix = PHOTO_FORMS[form]
+    pictures = []
+    for index, image in enumerate(images):
+        path = Path(folder) / f"{index}{suffix}"
+        Image.fromarray(make(image)).save(path)  # JPEG at Pillow's quality 75
+        pictures.append(predict.prepare_image(path))
+    return classify(model, pictures)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--model", type=Path, default=predict.DEFAULT_MODEL)
+    parser.add_argument("--count", type=first_nn.positive_int, default=1000)
+    args = parser.parse_args(argv)
+    try:
+        model = predict.load_trained_model(args.model)
+        _, (test_images, test_labels) = first_nn.load_data()
+    except first_nn.LessonError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    images, labels = test_images[: args.count], test_labels[: args.count]
+    original = classify(model, images)
+    print(f"{len(images)} held-out test images; model {args.model}\n")
+    print(
+        "| form | accuracy | accuracy on the original arrays | same answer as on the array |"
+    )
+    print("|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as folder:
+        for form in PHOTO_FORMS:
+            predicted = measure_form(model, images, form, folder)
+            print(
+                f"| {form} | {np.mean(predicted == labels):.3f} "
+                f"| {np.mean(original == labels):.3f} | {np.mean(predicted == original):.3f} |"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
