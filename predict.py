@@ -190,7 +190,6 @@ def as_json(image, probabilities, k):
 
 def save_inputs(folder, pictures):
     """Write each 28x28 picture the model saw as folder/<image name>.png."""
-    folder = first_nn.prepare_output_dir(folder)
     used = set()
     for image, picture in pictures:
         name = Path(image).stem or "image"
@@ -255,7 +254,7 @@ def main(argv=None):
     try:
         args = parse_args(argv)
         if args.save_inputs is not None:  # refuse a bad folder before any work
-            first_nn.prepare_output_dir(args.save_inputs)
+            args.save_inputs = first_nn.prepare_output_dir(args.save_inputs)
         model = load_trained_model(args.model)
     except LessonError as exc:
         print(f"error: {exc}", file=sys.stderr)

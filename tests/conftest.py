@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+# A one-epoch run on a subset: the short run the figures issue names.
+ONE_EPOCH_SUBSET = ["--epochs", "1", "--train-size", "2000", "--test-size", "500"]
 
 # Keras reads KERAS_HOME once, when it is imported, so point it (and HOME)
 # at an empty folder before any test module imports first_nn.

@@ -9,7 +9,7 @@ import matplotlib.image
 import numpy as np
 import pytest
 
-from conftest import REPO, clean_environment
+from conftest import ONE_EPOCH_SUBSET, REPO, clean_environment
 
 FIGURES = [
     "step04_first_image",
@@ -28,12 +28,7 @@ def headless_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
     env = clean_environment(home)
     args = [
-        "--epochs",
-        "1",
-        "--train-size",
-        "2000",
-        "--test-size",
-        "500",
+        *ONE_EPOCH_SUBSET,
         "--output-dir",
         str(out),
         "--show",

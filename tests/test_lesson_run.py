@@ -9,7 +9,12 @@ import pytest
 import tensorflow as tf
 
 import first_nn
-from conftest import REPO, assert_nothing_written, assert_one_line_error
+from conftest import (
+    ONE_EPOCH_SUBSET,
+    REPO,
+    assert_nothing_written,
+    assert_one_line_error,
+)
 
 SUBSET = ["--epochs", "2", "--train-size", "3000", "--test-size", "1000"]
 
@@ -90,12 +95,7 @@ def test_metrics_json_and_model_file(tmp_path):
 
 def test_same_seed_gives_the_same_test_accuracy_twice(tmp_path):
     argv = [
-        "--epochs",
-        "1",
-        "--train-size",
-        "2000",
-        "--test-size",
-        "500",
+        *ONE_EPOCH_SUBSET,
         "--seed",
         "7",
     ]
