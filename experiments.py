@@ -19,20 +19,25 @@ output folder.
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 
-import first_nn
-from first_nn import LessonError, plt, tf
+import matplotlib.pyplot as plt
+
+from lesson import console, data, errors, flags
+from lesson.console import both, label
+from lesson.errors import LessonError
+from lesson.files import prepare_output_dir, write_json, write_text
+from lesson.figures import FigureFolder
+from lesson.model import build_model, compile_model, normalize, train
+from lesson.results import library_versions
 
 
 def parse_args(argv=None):
-    parser = first_nn.LessonArgumentParser(
-        description="Train the tutorial's model for a grid of widths and epoch counts.",
-        formatter_class=first_nn.DefaultsHelpFormatter,
+    parser = flags.parser(
+        "Train the tutorial's model for a grid of widths and epoch counts."
     )
-    grid = dict(type=first_nn.positive_int, nargs="+", metavar="N")
+    grid = dict(type=flags.positive_int, nargs="+", metavar="N")
     parser.add_argument(
         "--hidden-units",
         default=[32, 64, 128, 256, 512],
@@ -42,10 +47,10 @@ def parse_args(argv=None):
     parser.add_argument(
         "--epochs", default=[5, 10, 20], help="epoch counts to measure at", **grid
     )
-    first_nn.add_data_arguments(parser)
+    flags.add_data_arguments(parser)
     parser.add_argument(
         "--validation-size",
-        type=first_nn.positive_int,
+        type=flags.positive_int,
         metavar="N",
         default=10000,
         help="hold out the last N training images; --train-size counts the rest",
@@ -58,7 +63,7 @@ def parse_args(argv=None):
 
 def split_data(args):
     """(train, validation, test) pairs of normalized images and labels."""
-    (train_images, train_labels), (test_images, test_labels) = first_nn.load_data(
+    (train_images, train_labels), (test_images, test_labels) = data.load_data(
         args.data_dir
     )
     if args.validation_size >= len(train_images):
@@ -67,56 +72,91 @@ def split_data(args):
         )
     held_out = len(train_images) - args.validation_size
     validation = (train_images[held_out:], train_labels[held_out:])
-    train = first_nn.take_first(
+    train_pair = data.take_first(
         train_images[:held_out],
         train_labels[:held_out],
         args.train_size,
         "--train-size",
     )
-    test = first_nn.take_first(test_images, test_labels, args.test_size, "--test-size")
+    test = data.take_first(test_images, test_labels, args.test_size, "--test-size")
     return [
-        (first_nn.normalize(images), labels)
-        for images, labels in (train, validation, test)
+        (normalize(images), labels) for images, labels in (train_pair, validation, test)
     ]
 
 
-class MeasureAtEpochs(tf.keras.callbacks.Callback):
-    """Scores the model on validation and test data when it reaches each wanted epoch."""
+class Progress:
+    """One line per epoch: the width, the epoch, time so far and an estimate of the rest."""
 
-    def __init__(self, epochs, validation, test):
-        super().__init__()
-        self.wanted, self.validation, self.test = set(epochs), validation, test
-        self.fit_seconds, self.rows = 0.0, []
+    def __init__(self, widths, epochs):
+        self.widths, self.epochs = widths, epochs
+        self.total_epochs = len(widths) * epochs
+        self.done_epochs, self.started = 0, time.perf_counter()
 
-    def on_epoch_begin(self, epoch, logs=None):
-        self.epoch_started = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.fit_seconds += (
-            time.perf_counter() - self.epoch_started
-        )  # scoring not included
-        if epoch + 1 not in self.wanted:
-            return
-        _, validation_accuracy = self.model.evaluate(*self.validation, verbose=0)
-        _, test_accuracy = self.model.evaluate(*self.test, verbose=0)
-        self.rows.append(
-            {
-                "epochs": epoch + 1,
-                "train_accuracy": float(logs["accuracy"]),
-                "validation_accuracy": float(validation_accuracy),
-                "test_accuracy": float(test_accuracy),
-                "gap": float(logs["accuracy"]) - float(validation_accuracy),
-                "fit_seconds": round(self.fit_seconds, 2),
-            }
+    def epoch_done(self, hidden_units, epoch):
+        self.done_epochs += 1
+        elapsed = time.perf_counter() - self.started
+        left = elapsed / self.done_epochs * (self.total_epochs - self.done_epochs)
+        training = self.widths.index(hidden_units) + 1
+        print(
+            f"[{training}/{len(self.widths)}] "
+            + both(f"{hidden_units} 个神经元", f"{hidden_units} hidden units")
+            + f", epoch {epoch}/{self.epochs} | "
+            + both(f"已用 {clock(elapsed)}", f"elapsed {clock(elapsed)}")
+            + ", "
+            + both(f"还需约 {clock(left)}", f"about {clock(left)} left"),
+            flush=True,
         )
 
 
-def train_width(hidden_units, epochs, train, validation, test, seed):
+class EpochMeasurements:
+    """Scores the model on validation and test data when it reaches each wanted epoch."""
+
+    def __init__(self, model, hidden_units, epochs, validation, test, progress):
+        self.model, self.hidden_units = model, hidden_units
+        self.wanted, self.validation, self.test = set(epochs), validation, test
+        self.progress = progress
+        self.fit_seconds, self.rows = 0.0, []
+
+    def callback(self):
+        keras = console.import_tensorflow().keras
+        return keras.callbacks.LambdaCallback(
+            on_epoch_begin=self.epoch_begin, on_epoch_end=self.epoch_end
+        )
+
+    def epoch_begin(self, epoch, logs=None):
+        self.epoch_started = time.perf_counter()
+
+    def epoch_end(self, epoch, logs=None):
+        # Fit time only; the scoring below is not included.
+        self.fit_seconds += time.perf_counter() - self.epoch_started
+        if epoch + 1 in self.wanted:
+            _, validation_accuracy = self.model.evaluate(*self.validation, verbose=0)
+            _, test_accuracy = self.model.evaluate(*self.test, verbose=0)
+            self.rows.append(
+                {
+                    "epochs": epoch + 1,
+                    "train_accuracy": float(logs["accuracy"]),
+                    "validation_accuracy": float(validation_accuracy),
+                    "test_accuracy": float(test_accuracy),
+                    "gap": float(logs["accuracy"]) - float(validation_accuracy),
+                    "fit_seconds": round(self.fit_seconds, 2),
+                }
+            )
+        self.progress.epoch_done(self.hidden_units, epoch + 1)
+
+
+def train_width(hidden_units, epochs, train_pair, validation, test, seed, progress):
     """One training to max(epochs); a result row for each requested epoch count."""
-    tf.keras.utils.set_random_seed(seed)
-    model = first_nn.compile_model(first_nn.build_model(hidden_units))
-    measure = MeasureAtEpochs(epochs, validation, test)
-    first_nn.train(model, *train, epochs=max(epochs), verbose=0, callbacks=[measure])
+    console.import_tensorflow().keras.utils.set_random_seed(seed)
+    model = compile_model(build_model(hidden_units))
+    measure = EpochMeasurements(model, hidden_units, epochs, validation, test, progress)
+    train(
+        model,
+        *train_pair,
+        epochs=max(epochs),
+        verbose=0,
+        callbacks=[measure.callback()],
+    )
     return [
         {"hidden_units": hidden_units, "parameters": model.count_params(), **row}
         for row in measure.rows
@@ -128,20 +168,28 @@ def clock(seconds):
     return f"{minutes}:{seconds:02d}"
 
 
-def run_grid(args, train, validation, test):
-    rows, started = [], time.perf_counter()
+def run_grid(args, train_pair, validation, test):
+    """Train each width once; print a line per epoch and a summary per width."""
+    rows = []
+    progress = Progress(args.hidden_units, max(args.epochs))
     for done, hidden_units in enumerate(args.hidden_units, start=1):
         width_rows = train_width(
-            hidden_units, args.epochs, train, validation, test, args.seed
+            hidden_units,
+            args.epochs,
+            train_pair,
+            validation,
+            test,
+            args.seed,
+            progress,
         )
         rows += width_rows
         best = max(width_rows, key=lambda row: row["validation_accuracy"])
-        elapsed = time.perf_counter() - started
-        left = elapsed / done * (len(args.hidden_units) - done)
         print(
-            f"[{done}/{len(args.hidden_units)}] hidden units {hidden_units}: {max(args.epochs)} epochs in "
-            f"{width_rows[-1]['fit_seconds']:.1f} s, best validation accuracy {best['validation_accuracy']:.4f} "
-            f"at {best['epochs']} epochs | elapsed {clock(elapsed)}, about {clock(left)} left",
+            f"[{done}/{len(args.hidden_units)}] "
+            + label(f"{hidden_units} 个神经元", f"{hidden_units} hidden units")
+            + f" {max(args.epochs)} epochs, {width_rows[-1]['fit_seconds']:.1f} s; "
+            + both("最高验证准确率", "best validation accuracy")
+            + f" {best['validation_accuracy']:.4f} (epoch {best['epochs']})",
             flush=True,
         )
     return rows
@@ -232,58 +280,59 @@ def plot_grid(rows, chosen):
     return figure
 
 
-def main(argv=None):
-    first_nn.make_console_safe()
-    try:
-        args = parse_args(argv)
-        output_dir = first_nn.prepare_output_dir(args.output_dir)
-        train, validation, test = split_data(args)
-        print(
-            f"{len(args.hidden_units)} trainings ({len(args.hidden_units)} widths x {len(args.epochs)} epoch counts): "
-            f"{len(train[1])} training, {len(validation[1])} validation, {len(test[1])} test images"
-        )
-        started = time.perf_counter()
-        rows = run_grid(args, train, validation, test)
-        seconds = time.perf_counter() - started
-        chosen = choose(rows)
-        results = {
-            "settings": {
-                "hidden_units": args.hidden_units,
-                "epochs": args.epochs,
-                "train_size": len(train[1]),
-                "validation_size": len(validation[1]),
-                "test_size": len(test[1]),
-                "seed": args.seed,
-            },
-            "trainings": len(args.hidden_units),
-            "total_seconds": round(seconds, 1),
-            "chosen": {key: chosen[key] for key in ("hidden_units", "epochs")},
-            "rows": rows,
-            "versions": first_nn.library_versions(),
-        }
-        table = markdown_table(rows, chosen)
-        first_nn.write_atomically(
-            output_dir / "experiments.md",
-            lambda path: path.write_text(table, encoding="utf-8"),
-        )
-        first_nn.write_atomically(
-            output_dir / "experiments.json",
-            lambda path: path.write_text(
-                json.dumps(results, indent=2) + "\n", encoding="utf-8"
-            ),
-        )
-        first_nn.save_figure(plot_grid(rows, chosen), output_dir, "experiments")
-    except LessonError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+def run(args):
+    """Train the grid, choose by validation accuracy, write the table, JSON and figure."""
+    output_dir = prepare_output_dir(args.output_dir)
+    train_pair, validation, test = split_data(args)
+    trainings = len(args.hidden_units)
+    print(
+        both("训练", "Trainings")
+        + f": {trainings} ({trainings} widths x {len(args.epochs)} epoch counts); "
+        + both("图片", "images")
+        + f": {len(train_pair[1])} training, {len(validation[1])} validation, "
+        + f"{len(test[1])} test",
+        flush=True,
+    )
+    started = time.perf_counter()
+    rows = run_grid(args, train_pair, validation, test)
+    seconds = time.perf_counter() - started
+    chosen = choose(rows)
+    results = {
+        "settings": {
+            "hidden_units": args.hidden_units,
+            "epochs": args.epochs,
+            "train_size": len(train_pair[1]),
+            "validation_size": len(validation[1]),
+            "test_size": len(test[1]),
+            "seed": args.seed,
+        },
+        "trainings": trainings,
+        "total_seconds": round(seconds, 1),
+        "chosen": {key: chosen[key] for key in ("hidden_units", "epochs")},
+        "rows": rows,
+        "versions": library_versions(),
+    }
+    table = markdown_table(rows, chosen)
+    write_text(output_dir / "experiments.md", table)
+    write_json(output_dir / "experiments.json", results)
+    FigureFolder(output_dir).save(plot_grid(rows, chosen), "experiments")
     print("\n" + table)
     print(
-        f"Chosen by validation accuracy: {chosen['hidden_units']} hidden units, {chosen['epochs']} epochs "
+        label("按验证准确率选出", "Chosen by validation accuracy"),
+        f"{chosen['hidden_units']} hidden units, {chosen['epochs']} epochs "
         f"(validation {chosen['validation_accuracy']:.4f}, test {chosen['test_accuracy']:.4f}); "
-        f"{len(args.hidden_units)} trainings in {clock(seconds)}"
+        f"{trainings} trainings in {clock(seconds)}",
     )
-    print(f"Wrote {output_dir / 'experiments.md'}, {output_dir / 'experiments.json'}")
-    return 0
+    print(
+        label("已写入", "Wrote"),
+        f"{output_dir / 'experiments.md'}, {output_dir / 'experiments.json'}",
+    )
+
+
+def main(argv=None):
+    """Run the grid; exit status 1 after a one-line error, 130 on Ctrl-C."""
+    console.make_safe()
+    return errors.guard(lambda: run(parse_args(argv)))
 
 
 if __name__ == "__main__":

@@ -20,10 +20,15 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-import first_nn
-from first_nn import LessonError, class_names
+from lesson import console, errors
+from lesson.data import CLASS_NAMES, CLASS_NAMES_ZH, class_name
+from lesson.errors import LessonError
+from lesson.files import prepare_output_dir, write_atomically
+from lesson.flags import DEFAULT_OUTPUT_DIR, parser, positive_int
+from lesson.model import normalize, predict_probabilities
+from lesson.results import MODEL_FILE
 
-DEFAULT_MODEL = first_nn.DEFAULT_OUTPUT_DIR / first_nn.MODEL_FILE
+DEFAULT_MODEL = DEFAULT_OUTPUT_DIR / MODEL_FILE
 SIZE = 28  # Fashion-MNIST pictures are 28x28
 # Gray levels from the background colour that still count as background.
 TRIM_TOLERANCE = 32
@@ -138,7 +143,7 @@ def load_trained_model(path):
     if not path.exists():
         raise LessonError(f"no trained model at {path}; run python first_nn.py first")
     try:
-        return first_nn.tf.keras.models.load_model(path)
+        return console.import_tensorflow().keras.models.load_model(path)
     except Exception as exc:  # Keras raises many kinds for a bad file
         reason = (
             str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -153,7 +158,8 @@ def top_classes(probabilities, k):
     return [
         {
             "class_index": int(i),
-            "class_name": class_names[i],
+            "class_name": CLASS_NAMES[i],
+            "class_name_zh": CLASS_NAMES_ZH[i],
             "probability": float(probabilities[i]),
         }
         for i in order
@@ -161,18 +167,15 @@ def top_classes(probabilities, k):
 
 
 def describe(image, probabilities, k):
-    """The one-line answer: 'shoe.jpg: Sneaker 93.1%  (Sandal 4.2%, Ankle boot 1.9%)'."""
-    best, *others = top_classes(probabilities, k)
-    line = f"{image}: {best['class_name']} {100 * best['probability']:.1f}%"
-    if others:
-        line += (
-            "  ("
-            + ", ".join(
-                f"{o['class_name']} {100 * o['probability']:.1f}%" for o in others
-            )
-            + ")"
-        )
-    return line
+    """The one-line answer: 'shoe.jpg: Sneaker（运动鞋）93.1%  (Sandal（凉鞋）4.2%, …)'.
+
+    Chinese names appear where the console can show them.
+    """
+    best, *others = [
+        f"{class_name(row['class_index'])} {100 * row['probability']:.1f}%"
+        for row in top_classes(probabilities, k)
+    ]
+    return f"{image}: {best}" + (f"  ({', '.join(others)})" if others else "")
 
 
 def as_json(image, probabilities, k):
@@ -198,78 +201,71 @@ def save_inputs(folder, pictures):
             number += 1
             candidate = f"{name}-{number}"
         used.add(candidate)
-        first_nn.write_atomically(
+        write_atomically(
             folder / f"{candidate}.png",
             lambda temporary: Image.fromarray(picture).save(temporary, format="PNG"),
         )
 
 
 def top_k(text):
-    value = first_nn.positive_int(text)
-    if value > len(class_names):
+    value = positive_int(text)
+    if value > len(CLASS_NAMES):
         raise argparse.ArgumentTypeError(
-            f"there are only {len(class_names)} classes, got {value}"
+            f"there are only {len(CLASS_NAMES)} classes, got {value}"
         )
     return value
 
 
 def parse_args(argv=None):
-    parser = first_nn.LessonArgumentParser(
-        description="Say which of the 10 Fashion-MNIST classes each clothing picture is.",
-        formatter_class=first_nn.DefaultsHelpFormatter,
+    flags = parser(
+        "Say which of the 10 Fashion-MNIST classes each clothing picture is."
     )
-    parser.add_argument(
+    flags.add_argument(
         "images", metavar="IMAGE", nargs="+", help="PNG, JPEG, BMP, GIF or WebP files"
     )
-    parser.add_argument(
+    flags.add_argument(
         "--model",
         metavar="PATH",
         type=Path,
         default=DEFAULT_MODEL,
         help="the trained model",
     )
-    parser.add_argument(
+    flags.add_argument(
         "--top",
         metavar="K",
         type=top_k,
         default=3,
         help="how many classes to list per image",
     )
-    parser.add_argument(
+    flags.add_argument(
         "--json", action="store_true", help="print one JSON object per image instead"
     )
-    parser.add_argument(
+    flags.add_argument(
         "--save-inputs",
         metavar="DIR",
         type=Path,
         default=None,
         help="save the 28x28 picture the model saw for each image",
     )
-    return parser.parse_args(argv)
+    return flags.parse_args(argv)
 
 
-def main(argv=None):
-    """Classify the images; exit status 1 if any could not be read."""
-    first_nn.make_console_safe()
-    try:
-        args = parse_args(argv)
-        if args.save_inputs is not None:  # refuse a bad folder before any work
-            args.save_inputs = first_nn.prepare_output_dir(args.save_inputs)
-        model = load_trained_model(args.model)
-    except LessonError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+def classify(args):
+    """Print the answer for each readable image; return 1 if any could not be read."""
+    if args.save_inputs is not None:  # refuse a bad folder before any work
+        args.save_inputs = prepare_output_dir(args.save_inputs, "--save-inputs")
+    model = load_trained_model(args.model)
     failed = False
     pictures = []
     for image in args.images:
         try:
             pictures.append((image, prepare_image(image)))
         except LessonError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            errors.report(exc)
             failed = True
     if pictures:
-        batch = first_nn.normalize(np.stack([picture for _, picture in pictures]))
-        probabilities = first_nn.predict(first_nn.make_probability_model(model), batch)
+        batch = normalize(np.stack([picture for _, picture in pictures]))
+        probabilities = predict_probabilities(model, batch)
         for (image, _), row in zip(pictures, probabilities):
             print(
                 as_json(image, row, args.top)
@@ -280,9 +276,15 @@ def main(argv=None):
             try:
                 save_inputs(args.save_inputs, pictures)
             except LessonError as exc:
-                print(f"error: {exc}", file=sys.stderr)
+                errors.report(exc)
                 failed = True
     return 1 if failed else 0
+
+
+def main(argv=None):
+    """Classify the images; exit status 1 if any could not be read, 130 on Ctrl-C."""
+    console.make_safe()
+    return errors.guard(lambda: classify(parse_args(argv)))
 
 
 if __name__ == "__main__":

@@ -19,8 +19,10 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import first_nn  # noqa: E402
 import predict  # noqa: E402
+from lesson import data, errors  # noqa: E402
+from lesson.flags import positive_int  # noqa: E402
+from lesson.model import normalize, predict_probabilities  # noqa: E402
 
 
 def white_background(image):
@@ -69,9 +71,7 @@ PHOTO_FORMS = {
 
 def classify(model, pictures):
     """Predicted class of each 28x28 uint8 picture."""
-    batch = first_nn.normalize(np.stack(pictures))
-    probabilities = first_nn.predict(first_nn.make_probability_model(model), batch)
-    return probabilities.argmax(axis=1)
+    return predict_probabilities(model, normalize(np.stack(pictures))).argmax(axis=1)
 
 
 def measure_form(model, images, form, folder):
@@ -85,20 +85,10 @@ def measure_form(model, images, form, folder):
     return classify(model, pictures)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
-    )
-    parser.add_argument("--model", type=Path, default=predict.DEFAULT_MODEL)
-    parser.add_argument("--count", type=first_nn.positive_int, default=1000)
-    args = parser.parse_args(argv)
-    try:
-        model = predict.load_trained_model(args.model)
-        _, (test_images, test_labels) = first_nn.load_data()
-    except first_nn.LessonError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+def measure(args):
+    """Print the table: one row per photo form."""
+    model = predict.load_trained_model(args.model)
+    _, (test_images, test_labels) = data.load_data()
     images, labels = test_images[: args.count], test_labels[: args.count]
     original = classify(model, images)
     print(f"{len(images)} held-out test images; model {args.model}\n")
@@ -113,7 +103,24 @@ def main(argv=None):
                 f"| {form} | {np.mean(predicted == labels):.3f} "
                 f"| {np.mean(original == labels):.3f} | {np.mean(predicted == original):.3f} |"
             )
-    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument(
+        "--model", type=Path, default=predict.DEFAULT_MODEL, help="the trained model"
+    )
+    parser.add_argument(
+        "--count",
+        type=positive_int,
+        default=1000,
+        help="how many test images to write as photos",
+    )
+    args = parser.parse_args(argv)
+    return errors.guard(lambda: measure(args))
 
 
 if __name__ == "__main__":

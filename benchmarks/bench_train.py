@@ -18,6 +18,10 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from lesson.flags import positive_int  # noqa: E402
+
 RECIPES = {
     "tutorial as written": HERE / "tutorial_as_written.py",
     "first_nn.py": HERE / "first_nn_recipe.py",
@@ -77,7 +81,9 @@ def main(argv=None):
         description=__doc__.splitlines()[0],
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--repeats", type=int, default=3, help="runs of each recipe")
+    parser.add_argument(
+        "--repeats", type=positive_int, default=3, help="runs of each recipe"
+    )
     parser.add_argument(
         "--quick",
         action="store_true",
@@ -85,12 +91,12 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
     epochs, train_size, repeats = (
-        (1, 2000, 1) if args.quick else (10, None, max(1, args.repeats))
+        (1, 2000, 1) if args.quick else (10, None, args.repeats)
     )
 
     # Put the bundled data where Keras' load_data() looks, once, before timing.
     subprocess.run(
-        [sys.executable, "-c", "import first_nn; first_nn.stage_bundled_data()"],
+        [sys.executable, "-c", "from lesson import data; data.stage()"],
         cwd=HERE.parent,
         check=True,
     )

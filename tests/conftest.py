@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parent.parent
 ONE_EPOCH_SUBSET = ["--epochs", "1", "--train-size", "2000", "--test-size", "500"]
 
 # Keras reads KERAS_HOME once, when it is imported, so point it (and HOME)
-# at an empty folder before any test module imports first_nn.
+# at an empty folder before any test imports TensorFlow.
 _SESSION_HOME = Path(tempfile.mkdtemp(prefix="first-nn-home-"))
 os.environ["HOME"] = str(_SESSION_HOME)
 os.environ["KERAS_HOME"] = str(_SESSION_HOME / ".keras")
@@ -23,7 +23,7 @@ sys.path.insert(0, str(REPO))
 
 def clean_environment(home):
     """os.environ for a subprocess: an empty home and Keras home, no display,
-    and no TensorFlow log level (first_nn sets one when the tests import it)."""
+    and no TensorFlow log level (the lesson package sets one on import)."""
     hidden = ("DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND", "TF_CPP_MIN_LOG_LEVEL")
     env = {k: v for k, v in os.environ.items() if k not in hidden}
     env.update(HOME=str(home), KERAS_HOME=str(Path(home) / ".keras"))
@@ -37,23 +37,52 @@ def clean_env(tmp_path):
     return clean_environment(tmp_path / "home")
 
 
+def run_repo_script(script, *args, env, cwd, timeout=900, encoding="utf-8"):
+    """Run a repository script as a learner would; returns the CompletedProcess."""
+    return subprocess.run(
+        [sys.executable, str(REPO / script), *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding=encoding,
+        errors="replace",
+        timeout=timeout,
+    )
+
+
 @pytest.fixture
 def run_script(clean_env, tmp_path):
-    """Run a repository script as a learner would; returns the CompletedProcess."""
+    """run_repo_script() with an empty home, in a temporary folder."""
 
-    def run(script, *args, env=None, timeout=900):
-        return subprocess.run(
-            [sys.executable, str(REPO / script), *map(str, args)],
-            cwd=tmp_path,
-            env=env or clean_env,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            timeout=timeout,
+    def run(script, *args, env=None, timeout=900, encoding="utf-8"):
+        env = env or clean_env
+        return run_repo_script(
+            script, *args, env=env, cwd=tmp_path, timeout=timeout, encoding=encoding
         )
 
     return run
+
+
+@pytest.fixture(scope="session")
+def subset_run(tmp_path_factory):
+    """One short lesson run, shared: no display, an empty home, --show asked for.
+
+    Returns (CompletedProcess, output folder).
+    """
+    home = tmp_path_factory.mktemp("home")
+    out = tmp_path_factory.mktemp("out")
+    result = run_repo_script(
+        "first_nn.py",
+        *ONE_EPOCH_SUBSET,
+        "--output-dir",
+        out,
+        "--show",
+        env=clean_environment(home),
+        cwd=home,
+    )
+    assert result.returncode == 0, result.stderr
+    return result, out
 
 
 def assert_one_line_error(result):

@@ -1,6 +1,7 @@
 """experiments.py: a grid of widths and epoch counts, chosen by validation accuracy."""
 
 import json
+import re
 
 import matplotlib.image
 import pytest
@@ -17,8 +18,19 @@ def test_tiny_grid_trains_once_per_width_and_chooses_by_validation(
     result = run_script("experiments.py", *args, "--output-dir", out)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    progress = [line for line in result.stdout.splitlines() if line.startswith("[")]
-    assert len(progress) == 2 and "about" in progress[0]  # 2 trainings, not 4
+    lines = result.stdout.splitlines()
+    epochs = [line for line in lines if re.search(r"epoch \d+/2 \|", line)]
+    assert [
+        re.search(r"\[(\d)/2\].*epoch (\d)/2", line).groups() for line in epochs
+    ] == [
+        ("1", "1"),
+        ("1", "2"),
+        ("2", "1"),
+        ("2", "2"),
+    ]
+    assert all("elapsed" in line and "left" in line for line in epochs)
+    summaries = [line for line in lines if "best validation accuracy" in line]
+    assert len(summaries) == 2  # 2 trainings, not 4
 
     results = json.loads((out / "experiments.json").read_text(encoding="utf-8"))
     assert results["trainings"] == 2
@@ -72,3 +84,18 @@ def test_bad_grid_gives_one_line_error(run_script, tmp_path, args, message):
     assert_one_line_error(result)
     assert message in result.stderr
     assert_nothing_written(tmp_path / "out")
+
+
+@pytest.mark.parametrize("encoding", ["cp936", "cp1252"])
+def test_any_console_encoding_finishes(run_script, clean_env, tmp_path, encoding):
+    env = {**clean_env, "PYTHONIOENCODING": encoding}
+    args = ["--hidden-units", "16", "--epochs", "1", "--train-size", "500"]
+    args += ["--validation-size", "500", "--test-size", "200"]
+    args += ["--output-dir", tmp_path / "out"]
+    result = run_script("experiments.py", *args, env=env, encoding=encoding)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    chosen = (
+        "按验证准确率选出" if encoding == "cp936" else "Chosen by validation accuracy"
+    )
+    assert chosen in result.stdout

@@ -1,162 +1,130 @@
-"""The lesson end to end: in process, as a subprocess on a subset, and in full."""
+"""first_nn.py end to end, as a learner runs it: a subset, bad input, Ctrl-C, the full run."""
 
 import json
 import re
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 import tensorflow as tf
 
-import first_nn
 from conftest import (
     ONE_EPOCH_SUBSET,
     REPO,
     assert_nothing_written,
     assert_one_line_error,
 )
+from lesson import data, model
 
-SUBSET = ["--epochs", "2", "--train-size", "3000", "--test-size", "1000"]
-
-
-def test_importing_first_nn_prints_nothing_and_writes_nothing(clean_env, tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-c", "import first_nn"],
-        cwd=tmp_path,
-        env={**clean_env, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == "" and result.stderr == ""
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["home"]
-    assert not (tmp_path / "home" / ".keras" / "datasets").exists()
+TINY = ["--epochs", "1", "--train-size", "500", "--test-size", "100"]
 
 
-def test_startup_filter_drops_tensorflow_noise_and_keeps_real_errors(clean_env):
-    code = (
-        "import os, first_nn\n"
-        "with first_nn.quiet_tensorflow_startup():\n"
-        "    os.write(2, b'WARNING: All log messages before absl::InitializeLog() is called\\n')\n"
-        "    os.write(2, b'I0000 cudart_stub.cc:31] Could not find cuda drivers\\n')\n"
-        "    os.write(2, b'E0000 something.cc:1] a real problem\\n')\n"
-    )
-    env = {**clean_env, "PYTHONPATH": str(REPO)}
-    result = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True
-    )
-    assert result.stderr == "E0000 something.cc:1] a real problem\n"
-    # A user who chose a log level sees TensorFlow's own output, unfiltered.
-    env["TF_CPP_MIN_LOG_LEVEL"] = "0"
-    result = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True
-    )
-    assert "cudart_stub.cc" in result.stderr and "a real problem" in result.stderr
-
-
-def test_metrics_json_and_model_file(tmp_path):
-    argv = [
-        "--epochs",
-        "2",
-        "--train-size",
-        "600",
-        "--test-size",
-        "200",
-        "--output-dir",
-        str(tmp_path),
-    ]
-    assert first_nn.main(argv) == 0
-    metrics = json.loads((tmp_path / "metrics.json").read_text(encoding="utf-8"))
-    for key in (
-        "test_accuracy",
-        "test_loss",
-        "train_accuracy",
-        "train_loss",
-        "fit_seconds",
-    ):
-        assert isinstance(metrics[key], float), key
-    assert 0 <= metrics["test_accuracy"] <= 1 and metrics["test_loss"] > 0
-    assert metrics["epochs"] == 2 and metrics["hidden_units"] == 128
-    assert metrics["train_size"] == 600 and metrics["test_size"] == 200
-    assert metrics["seed"] == first_nn.DEFAULT_SEED
-    assert len(metrics["history"]["loss"]) == len(metrics["history"]["accuracy"]) == 2
-    assert metrics["train_loss"] == metrics["history"]["loss"][-1]
-    assert metrics["versions"]["tensorflow"] == tf.__version__
-    model = tf.keras.models.load_model(tmp_path / "fashion_mnist.keras")
-    assert model.count_params() == 101_770
-    names = {p.name for p in tmp_path.iterdir()}
-    assert {
-        "fashion_mnist.keras",
-        "metrics.json",
-        "step09_confusion_matrix.png",
-    } <= names
-    assert not [name for name in names if name.startswith(".")]  # no temporary files
-
-
-def test_same_seed_gives_the_same_test_accuracy_twice(tmp_path):
-    argv = [
-        *ONE_EPOCH_SUBSET,
-        "--seed",
-        "7",
-    ]
-    results = []
-    for run in ("a", "b"):
-        assert first_nn.main([*argv, "--output-dir", str(tmp_path / run)]) == 0
-        results.append(json.loads((tmp_path / run / "metrics.json").read_text()))
-    assert results[0]["test_accuracy"] == results[1]["test_accuracy"]
-    assert results[0]["history"] == results[1]["history"]
-
-
-def test_smoke_run_on_a_subset(run_script, tmp_path):
-    result = run_script("first_nn.py", *SUBSET, "--output-dir", tmp_path / "out")
-    assert result.returncode == 0, result.stderr
+def test_subset_run_prints_every_checkpoint_and_nothing_on_stderr(subset_run):
+    result, _ = subset_run
     assert result.stderr == ""
     out = result.stdout
     for step in range(1, 11):
         assert f"== 步骤 {step} / Step {step}:" in out
-    assert "(3000, 28, 28)" in out and "(1000, 28, 28)" in out
-    assert "9 (Ankle boot)" in out
-    assert "94/94" in out  # 3,000 examples in batches of 32
+    assert "训练集图像形状 / Training images shape: (2000, 28, 28)" in out
+    assert "测试集图像形状 / Test images shape: (500, 28, 28)" in out
+    assert "第一个标签 / First label: 9\n" in out
+    assert "它的类别 / Its class: Ankle boot\n" in out
+    assert "63/63" in out  # 2,000 examples in batches of 32
     assert "101,770" in out
-    accuracy = float(re.search(r"Test accuracy: ([0-9.]+)", out).group(1))
-    assert accuracy >= 0.70
-    assert (tmp_path / "out" / "fashion_mnist.keras").is_file()
+    assert "steps_per_execution=32, jit_compile=True" in out
+    assert re.search(r"Test accuracy: 0\.\d{4}\n", out)
+    assert re.search(r"Gap \(training - test\): [+-]\d+\.\d", out)
+    assert "预测的类别名称 / Predicted class name: " in out
 
 
-def test_console_without_chinese_degrades_to_english(run_script, clean_env, tmp_path):
-    env = {**clean_env, "PYTHONIOENCODING": "cp1252"}
-    argv = [
-        "--epochs",
-        "1",
-        "--train-size",
-        "500",
-        "--test-size",
-        "100",
+def test_metrics_json_and_model_file(subset_run):
+    result, out = subset_run
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    printed = float(re.search(r"Test accuracy: ([0-9.]+)", result.stdout).group(1))
+    assert metrics["test_accuracy"] == pytest.approx(printed, abs=5e-5)
+    assert metrics["test_loss"] > 0
+    assert metrics["epochs"] == 1 and metrics["hidden_units"] == 128
+    assert metrics["train_size"] == 2000 and metrics["test_size"] == 500
+    assert metrics["seed"] == 42
+    assert len(metrics["history"]["loss"]) == len(metrics["history"]["accuracy"]) == 1
+    assert metrics["versions"]["tensorflow"] == tf.__version__
+    names = {p.name for p in out.iterdir()}
+    assert {"fashion_mnist.keras", "metrics.json"} <= names
+    assert not [name for name in names if name.startswith(".")]  # no temporary files
+
+
+def test_the_package_builds_exactly_what_first_nn_builds(subset_run):
+    _, out = subset_run
+    saved = tf.keras.models.load_model(out / "fashion_mnist.keras")
+    built = model.compile_model(model.build_model())
+
+    def layers(m):
+        return [
+            (
+                type(layer).__name__,
+                getattr(layer, "units", None),
+                getattr(getattr(layer, "activation", None), "__name__", None),
+            )
+            for layer in m.layers
+        ]
+
+    assert layers(saved) == layers(built)
+    assert saved.count_params() == built.count_params() == 101_770
+    assert saved.input_shape == built.input_shape == (None, 28, 28)
+    assert saved.get_compile_config() == built.get_compile_config()
+    assert model.compile_settings(saved) == model.compile_settings(built)
+
+
+def test_same_seed_gives_the_same_result_twice(subset_run, run_script, tmp_path):
+    _, first_out = subset_run
+    result = run_script(
+        "first_nn.py", *ONE_EPOCH_SUBSET, "--output-dir", tmp_path / "b"
+    )
+    assert result.returncode == 0, result.stderr
+    first = json.loads((first_out / "metrics.json").read_text(encoding="utf-8"))
+    second = json.loads((tmp_path / "b" / "metrics.json").read_text(encoding="utf-8"))
+    assert first["test_accuracy"] == second["test_accuracy"]
+    assert first["history"] == second["history"]
+
+
+@pytest.mark.parametrize("encoding", ["cp936", "cp1252"])
+def test_any_console_encoding_finishes_without_a_traceback(
+    run_script, clean_env, tmp_path, encoding
+):
+    env = {**clean_env, "PYTHONIOENCODING": encoding}
+    result = run_script(
+        "first_nn.py",
+        *TINY,
         "--output-dir",
         tmp_path / "out",
-    ]
-    result = run_script("first_nn.py", *argv, env=env)
+        env=env,
+        encoding=encoding,
+    )
     assert result.returncode == 0, result.stderr
-    assert "== Step 3: Load the data ==" in result.stdout
     assert "Traceback" not in result.stderr
+    expected = (
+        "== 步骤 3 / Step 3:" if encoding == "cp936" else "== Step 3: Load the data =="
+    )
+    assert expected in result.stdout
 
 
-@pytest.mark.parametrize(
-    "args, message",
-    [
-        (["--epochs", "0"], "--epochs"),
-        (["--epochs", "ten"], "'ten'"),
-        (["--train-size", "0"], "--train-size"),
-        (["--hidden-units", "0"], "--hidden-units"),
-        (["--train-size", "70000"], "only 60000"),
-        (["--data-dir", "no-such-folder"], "not a folder"),
-        (["--bogus"], "--bogus"),
-    ],
-)
-def test_bad_flags_give_one_line_errors(run_script, tmp_path, args, message):
-    result = run_script("first_nn.py", *args, "--output-dir", tmp_path / "out")
+def test_bad_flag_is_one_line_before_tensorflow_starts(run_script, tmp_path):
+    result = run_script(
+        "first_nn.py", "--epochs", "0", "--output-dir", tmp_path / "out"
+    )
     assert_one_line_error(result)
-    assert message in result.stderr
+    assert "--epochs" in result.stderr and result.stdout == ""
+    assert_nothing_written(tmp_path / "out")
+
+
+def test_too_many_examples_is_one_line(run_script, tmp_path):
+    result = run_script(
+        "first_nn.py", "--train-size", "70000", "--output-dir", tmp_path / "out"
+    )
+    assert_one_line_error(result)
+    assert "--train-size 70000: there are only 60000" in result.stderr
     assert_nothing_written(tmp_path / "out")
 
 
@@ -168,32 +136,75 @@ def test_output_dir_that_is_a_file_is_refused(run_script, tmp_path):
 
 
 def test_corrupt_data_dir_file_is_named(run_script, tmp_path):
-    data = tmp_path / "data"
-    data.mkdir()
-    for name in first_nn.FASHION_MNIST_SHA256:
-        (data / name).write_bytes((first_nn.BUNDLED_DATA_DIR / name).read_bytes())
-    truncated = data / first_nn.TRAIN_IMAGES
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for name in data.FASHION_MNIST_SHA256:
+        (folder / name).write_bytes((data.BUNDLED_DATA_DIR / name).read_bytes())
+    truncated = folder / data.TRAIN_IMAGES
     truncated.write_bytes(truncated.read_bytes()[:5000])
     result = run_script(
-        "first_nn.py", "--data-dir", data, "--output-dir", tmp_path / "out"
+        "first_nn.py", "--data-dir", folder, "--output-dir", tmp_path / "out"
     )
     assert_one_line_error(result)
-    assert first_nn.TRAIN_IMAGES in result.stderr
+    assert data.TRAIN_IMAGES in result.stderr and "--data-dir" in result.stderr
     assert_nothing_written(tmp_path / "out")
 
 
 def test_truncated_download_in_keras_cache_is_repaired(run_script, clean_env, tmp_path):
     cache = tmp_path / "home" / ".keras" / "datasets" / "fashion-mnist"
     cache.mkdir(parents=True)
-    truncated = (first_nn.BUNDLED_DATA_DIR / first_nn.TEST_IMAGES).read_bytes()[:3000]
-    (cache / first_nn.TEST_IMAGES).write_bytes(truncated)
-    result = run_script(
-        "first_nn.py", "--epochs", "1", "--train-size", "500", "--test-size", "100"
-    )
+    truncated = (data.BUNDLED_DATA_DIR / data.TEST_IMAGES).read_bytes()[:3000]
+    (cache / data.TEST_IMAGES).write_bytes(truncated)
+    result = run_script("first_nn.py", *TINY)
     assert result.returncode == 0, result.stderr
     assert "corrupt copy replaced" in result.stdout
-    digest = first_nn.FASHION_MNIST_SHA256[first_nn.TEST_IMAGES]
-    assert first_nn.sha256_of_gzip_content(cache / first_nn.TEST_IMAGES) == digest
+    digest = data.FASHION_MNIST_SHA256[data.TEST_IMAGES]
+    assert data.sha256_of_gzip_content(cache / data.TEST_IMAGES) == digest
+
+
+def interrupt_when(script, args, marker, env, cwd):
+    """Start a script, send Ctrl-C (SIGINT) once `marker` is printed; return its ending."""
+    process = subprocess.Popen(
+        [sys.executable, str(REPO / script), *map(str, args)],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+    seen = []
+    for line in process.stdout:
+        seen.append(line)
+        if marker in line:
+            time.sleep(1.0)  # well inside the training
+            process.send_signal(signal.SIGINT)
+            break
+    stdout, stderr = process.communicate(timeout=300)
+    return process.returncode, "".join(seen) + stdout, stderr
+
+
+@pytest.mark.parametrize(
+    "script, args, marker",
+    [
+        ("first_nn.py", ["--epochs", "200", "--train-size", "3000"], "Step 8"),
+        (
+            "experiments.py",
+            ["--hidden-units", "16", "--epochs", "200", "--train-size", "3000"],
+            "epoch 1/200",
+        ),
+    ],
+)
+def test_ctrl_c_is_one_line_and_exit_130(clean_env, tmp_path, script, args, marker):
+    out = tmp_path / "out"
+    status, stdout, stderr = interrupt_when(
+        script, [*args, "--output-dir", out], marker, clean_env, tmp_path
+    )
+    assert marker in stdout
+    assert status == 130, stderr
+    assert stderr == "error: interrupted\n"
+    assert not [p.name for p in out.iterdir() if p.suffix in (".keras", ".json")]
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
 
 
 def test_full_default_recipe_reaches_the_tutorials_accuracy(run_script, tmp_path):
@@ -203,7 +214,7 @@ def test_full_default_recipe_reaches_the_tutorials_accuracy(run_script, tmp_path
     assert result.stderr == ""
     out = result.stdout
     assert "(60000, 28, 28)" in out and "(10000, 28, 28)" in out
-    assert "9 (Ankle boot)" in out
+    assert "First label: 9\n" in out and "Its class: Ankle boot\n" in out
     assert out.count("1875/1875") >= 10
     assert "Epoch 10/10" in out
     accuracy = float(re.search(r"Test accuracy: ([0-9.]+)", out).group(1))

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import first_nn
 import predict
 from benchmarks.bench_photos import (
     PHOTO_FORMS,
@@ -15,6 +14,16 @@ from benchmarks.bench_photos import (
     white_background,
 )
 from conftest import assert_one_line_error
+from lesson import data
+from lesson.flags import DEFAULT_SEED
+from lesson.model import (
+    build_model,
+    compile_model,
+    normalize,
+    predict_probabilities,
+    train,
+)
+from lesson.results import MODEL_FILE
 
 HELD_OUT = 200  # test images turned into "photos"
 
@@ -22,22 +31,22 @@ HELD_OUT = 200  # test images turned into "photos"
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     """A model trained briefly on the first 10,000 training images, saved like first_nn.py does."""
-    (train_images, train_labels), (test_images, test_labels) = first_nn.load_data()
-    first_nn.tf.keras.utils.set_random_seed(first_nn.DEFAULT_SEED)
-    model = first_nn.compile_model(first_nn.build_model())
-    first_nn.train(
+    import tensorflow as tf
+
+    (train_images, train_labels), (test_images, test_labels) = data.load_data()
+    tf.keras.utils.set_random_seed(DEFAULT_SEED)
+    model = compile_model(build_model())
+    train(
         model,
-        first_nn.normalize(train_images[:10000]),
+        normalize(train_images[:10000]),
         train_labels[:10000],
         epochs=3,
         verbose=0,
     )
-    path = tmp_path_factory.mktemp("model") / first_nn.MODEL_FILE
+    path = tmp_path_factory.mktemp("model") / MODEL_FILE
     model.save(path)
     images, labels = test_images[:HELD_OUT], test_labels[:HELD_OUT]
-    probabilities = first_nn.predict(
-        first_nn.make_probability_model(model), first_nn.normalize(images)
-    )
+    probabilities = predict_probabilities(model, normalize(images))
     return path, model, images, labels, probabilities
 
 
@@ -68,7 +77,8 @@ def test_dataset_style_png_passes_through_unchanged(trained, tmp_path, run_scrip
         np.testing.assert_allclose(row["probabilities"], expected, atol=1e-6)
         assert sum(row["probabilities"]) == pytest.approx(1.0, abs=1e-5)
         assert row["class_index"] == int(np.argmax(expected))
-        assert row["class_name"] == first_nn.class_names[row["class_index"]]
+        assert row["class_name"] == data.CLASS_NAMES[row["class_index"]]
+        assert row["class_name_zh"] == data.CLASS_NAMES_ZH[row["class_index"]]
         assert (
             len(row["top"]) == 3 and row["top"][0]["class_index"] == row["class_index"]
         )
@@ -121,6 +131,8 @@ def test_printed_line_lists_the_top_classes(trained, tmp_path, run_script):
     assert result.returncode == 0, result.stderr
     line = result.stdout.strip()
     assert line.startswith(f"{photo}: ") and line.count("%") == 2 and "  (" in line
+    best = data.CLASS_NAMES[int(np.argmax(probabilities[0]))]
+    assert "（" in line and line.split(": ", 1)[1].startswith(best)
     saved = np.asarray(Image.open(tmp_path / "seen" / "shoe.png"))
     assert saved.shape == (28, 28)
 
@@ -193,3 +205,28 @@ def test_photo_benchmark_prints_a_row_per_form(trained, run_script):
     assert [row.split("|")[1].strip() for row in rows] == list(PHOTO_FORMS)
     for row in rows:
         assert all(0.0 <= float(cell) <= 1.0 for cell in row.strip("|").split("|")[1:])
+
+
+@pytest.mark.parametrize("encoding", ["cp936", "cp1252"])
+def test_any_console_encoding_prints_the_answer(
+    trained, tmp_path, run_script, clean_env, encoding
+):
+    photo = tmp_path / "boot.png"
+    Image.fromarray(trained[2][0]).save(photo)
+    env = {**clean_env, "PYTHONIOENCODING": encoding}
+    result = run_script(
+        "predict.py", photo, "--model", trained[0], env=env, encoding=encoding
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    best = int(np.argmax(trained[4][0]))
+    expected = data.CLASS_NAMES[best]
+    if encoding == "cp936":
+        expected += f"（{data.CLASS_NAMES_ZH[best]}）"
+    assert result.stdout.startswith(f"{photo}: {expected} ")
+
+
+def test_bad_top_is_one_line_without_loading_a_model(run_script, tmp_path):
+    result = run_script("predict.py", tmp_path / "a.png", "--top", "11")
+    assert_one_line_error(result)
+    assert "--top" in result.stderr and "only 10 classes" in result.stderr

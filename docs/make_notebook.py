@@ -1,0 +1,164 @@
+"""Regenerate first_nn.ipynb and the README's pictures from one full run.
+
+    python docs/make_notebook.py
+
+Runs first_nn.py as a notebook (jupytext + nbclient, `pip install -r
+requirements-dev.txt`) with an empty home, in a temporary folder, and writes:
+- first_nn.ipynb: the lesson's cells with that run's outputs;
+- docs/images/step*.png: smaller copies of the figures it saved;
+- docs/images/example_*.jpg: held-out test images turned into photo-like
+  files (colour, white background, 336 px) for the README's predict.py example.
+"""
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+from PIL import Image
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from benchmarks.bench_photos import as_colour, upscale, white_background  # noqa: E402
+from lesson import data, errors  # noqa: E402
+from lesson.files import prepare_output_dir, write_atomically, write_text  # noqa: E402
+from lesson.flags import NOTEBOOK_FLAGS  # noqa: E402
+
+EXAMPLES = {"boot": 0, "pullover": 1, "shirt": 4}  # test image indices
+ANSI_CODE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def final_text(text):
+    """A terminal's final screen of a stream: colour codes gone, each line as redrawn last."""
+    lines = ANSI_CODE.sub("", text).replace("\b", "").split("\n")
+    return "\n".join(line.rsplit("\r", 1)[-1] for line in lines)
+
+
+def execute(lesson, lesson_flags, run_dir, timeout):
+    """The lesson as an executed notebook; its outputs go to run_dir/outputs."""
+    import jupytext
+    import nbclient
+    import nbformat
+
+    notebook = jupytext.read(lesson)
+    home = Path(run_dir) / "home"
+    home.mkdir()
+    os.environ.update(
+        HOME=str(home),
+        KERAS_HOME=str(home / ".keras"),
+        PYTHONPATH=str(REPO),
+        **{NOTEBOOK_FLAGS: lesson_flags},
+    )
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND", "TF_CPP_MIN_LOG_LEVEL"):
+        os.environ.pop(name, None)
+    client = nbclient.NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(run_dir)}},
+    )
+    try:
+        client.execute()
+    except nbclient.exceptions.CellExecutionError as exc:
+        raise errors.LessonError(f"{lesson}: a cell failed ({exc.ename}: {exc.evalue})")
+    for cell in notebook.cells:
+        cell.outputs = merged_streams(cell.get("outputs", []))
+    return nbformat.writes(notebook)
+
+
+def merged_streams(outputs):
+    """Runs of stream outputs (a progress bar's many updates) as one final text each."""
+    merged = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            output.output_type == "stream"
+            and previous is not None
+            and previous.output_type == "stream"
+            and previous.name == output.name
+        ):
+            previous.text += output.text
+        else:
+            merged.append(output)
+    for output in merged:
+        if output.output_type == "stream":
+            output.text = final_text(output.text)
+    return merged
+
+
+def copy_figures(run_dir, images, max_side):
+    """Smaller copies of the run's figures, for the README."""
+    for figure in sorted((Path(run_dir) / "outputs").glob("*.png")):
+        with Image.open(figure) as image:
+            image.thumbnail((max_side, max_side))
+            write_atomically(
+                images / figure.name,
+                lambda temporary: image.save(temporary, format="PNG", optimize=True),
+            )
+        print(f"wrote {images / figure.name}")
+
+
+def make_example_photos(images):
+    """A few held-out test images as colour JPEGs on white, like product photos."""
+    _, (test_images, _) = data.load_data()
+    for name, index in EXAMPLES.items():
+        photo = Image.fromarray(
+            as_colour(upscale(white_background(test_images[index]), 12))
+        )
+        path = images / f"example_{name}.jpg"
+        write_atomically(
+            path, lambda temporary: photo.save(temporary, format="JPEG", quality=90)
+        )
+        print(f"wrote {path}")
+
+
+def render(args):
+    with tempfile.TemporaryDirectory() as run_dir:
+        text = execute(args.lesson, args.lesson_flags, run_dir, args.timeout)
+        prepare_output_dir(args.notebook.parent, "--notebook")
+        write_text(args.notebook, text)
+        print(f"wrote {args.notebook}")
+        prepare_output_dir(args.images, "--images")
+        copy_figures(run_dir, args.images, args.max_side)
+    make_example_photos(args.images)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument(
+        "--lesson", type=Path, default=REPO / "first_nn.py", help="the lesson to run"
+    )
+    parser.add_argument(
+        "--notebook",
+        type=Path,
+        default=REPO / "first_nn.ipynb",
+        help="where the executed notebook goes",
+    )
+    parser.add_argument(
+        "--images",
+        type=Path,
+        default=REPO / "docs" / "images",
+        help="where the README's pictures go",
+    )
+    parser.add_argument(
+        "--lesson-flags",
+        default="",
+        help=f"the lesson's flags (as ${NOTEBOOK_FLAGS}); empty is the full default run",
+    )
+    parser.add_argument(
+        "--max-side", type=int, default=900, help="pixels; the README copies' size"
+    )
+    parser.add_argument(
+        "--timeout", type=int, default=1800, help="seconds a cell may take"
+    )
+    return errors.guard(lambda: render(parser.parse_args(argv)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""What the learner reads: bilingual labels, banners, any console encoding,
+and TensorFlow's start-up lines kept out of the way."""
+
+import contextlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+# TensorFlow writes these start-up lines before its logging is set up, so
+# TF_CPP_MIN_LOG_LEVEL cannot hide them; they are hints, not problems.
+TENSORFLOW_STARTUP_NOISE = (
+    "All log messages before absl::InitializeLog()",
+    "cudart_stub.cc",  # Could not find cuda drivers on your machine
+    "cuda_platform.cc",  # failed call to cuInit (there is no GPU)
+    "cuda_dnn.cc",  # Unable to register cuDNN factory
+    "cuda_fft.cc",  # Unable to register cuFFT factory
+    "cuda_blas.cc",  # Unable to register cuBLAS factory
+    "computation_placer.cc",  # computation placer already registered
+    "cpu_feature_guard.cc",  # binary is optimized to use available CPU instructions
+    "To enable the following instructions",  # second line of the hint above
+    "oneDNN custom operations are on",
+    "TF-TRT Warning",  # TensorRT is not installed
+)
+
+
+def in_notebook():
+    """True when running in a Jupyter kernel (VS Code or Jupyter)."""
+    return "ipykernel" in sys.modules
+
+
+def speaks_chinese(stream=None):
+    """True if the stream's encoding can write Chinese characters."""
+    encoding = getattr(stream or sys.stdout, "encoding", None) or "ascii"
+    try:
+        "步骤".encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def both(chinese, english):
+    """'中文 / English' where the console can show it, else just English."""
+    return f"{chinese} / {english}" if speaks_chinese() else english
+
+
+def label(chinese, english):
+    """'中文 / English:', to print before a value."""
+    return both(chinese, english) + ":"
+
+
+def banner(step, chinese, english):
+    """The line that opens a step: '== 步骤 3 / Step 3: 加载数据 / Load the data =='."""
+    title = f"{both(f'步骤 {step}', f'Step {step}')}: {both(chinese, english)}"
+    print(f"\n== {title} ==", flush=True)
+
+
+def make_safe():
+    """Replace what the console cannot encode (GBK, cp1252, ...) instead of crashing."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
+def short_path(path):
+    """A path with the home folder written as ~, as a learner would type it."""
+    path, home = Path(path), Path.home()
+    try:
+        return str(Path("~") / path.relative_to(home))
+    except ValueError:
+        return str(path)
+
+
+@contextlib.contextmanager
+def quiet_tensorflow_startup():
+    """Hide TensorFlow's start-up log lines; pass every other stderr line through.
+
+    A user who sets TF_CPP_MIN_LOG_LEVEL gets TensorFlow's own behaviour.
+    """
+    if "TF_CPP_MIN_LOG_LEVEL" in os.environ:
+        yield
+        return
+    # Keeps later INFO/WARNING lines out; errors still show.
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
+    sys.stderr.flush()
+    saved_stderr = os.dup(2)
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            yield
+            if "tensorflow" in sys.modules:  # the CUDA probe logs on first use
+                sys.modules["tensorflow"].config.list_physical_devices()
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved_stderr, 2)
+            os.close(saved_stderr)
+            captured.seek(0)
+            lines = captured.read().decode("utf-8", "replace").splitlines(True)
+            kept = [
+                line
+                for line in lines
+                if not any(noise in line for noise in TENSORFLOW_STARTUP_NOISE)
+            ]
+            sys.stderr.write("".join(kept))
+            sys.stderr.flush()
+
+
+def import_tensorflow():
+    """The tensorflow module, imported (once) without its start-up noise."""
+    if "tensorflow" not in sys.modules:
+        with quiet_tensorflow_startup():
+            import tensorflow  # noqa: F401
+    return sys.modules["tensorflow"]

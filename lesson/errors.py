@@ -1,0 +1,60 @@
+"""LessonError, and the one place that turns it or Ctrl-C into an exit status."""
+
+import os
+import sys
+
+INTERRUPTED = 130  # 128 + SIGINT: what a shell reports after Ctrl-C
+
+
+class LessonError(Exception):
+    """A problem the learner can fix; printed as one 'error: ...' line."""
+
+
+def data_error(path, problem, fix):
+    """A LessonError that names the file, the problem and what to do."""
+    return LessonError(f"{path}: {problem}; {fix}")
+
+
+def report(exc):
+    """Print the one 'error:' line for a LessonError or Ctrl-C; return the exit status."""
+    if isinstance(exc, KeyboardInterrupt):
+        message, status = "interrupted", INTERRUPTED
+    else:
+        message, status = str(exc), 1
+    sys.stdout.flush()
+    print(f"error: {message}", file=sys.stderr, flush=True)
+    return status
+
+
+def guard(run):
+    """For a tool's main(): run()'s status (None is 0), or 1 / 130 after one 'error:' line."""
+    try:
+        return run() or 0
+    except (LessonError, KeyboardInterrupt) as exc:
+        return report(exc)
+
+
+def handle_uncaught():
+    """For a lesson of top-level cells: the same one line instead of a traceback.
+
+    In a terminal through sys.excepthook; in a notebook through IPython's
+    handler for LessonError (the kernel's own Ctrl-C handling stays).
+    """
+    shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
+    if shell is not None:
+        shell.set_custom_exc(
+            (LessonError,), lambda shell, kind, exc, tb, tb_offset=None: report(exc)
+        )
+        return
+    default_hook = sys.excepthook
+
+    def hook(kind, exc, tb):
+        if not isinstance(exc, (LessonError, KeyboardInterrupt)):
+            return default_hook(kind, exc, tb)
+        status = report(exc)
+        if status == INTERRUPTED:
+            # Python would end by raising SIGINT again; end like the tools do.
+            sys.stdout.flush()
+            os._exit(status)
+
+    sys.excepthook = hook

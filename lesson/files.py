@@ -1,0 +1,62 @@
+"""Files the runs write: whole or not at all, and folders checked before work."""
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from lesson.errors import data_error
+
+
+def write_atomically(path, write):
+    """Call write(temporary_path), then rename it to path; no half-written file stays."""
+    path = Path(path)
+    umask = os.umask(0)
+    os.umask(umask)
+    temporary = None
+    try:
+        fd, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix
+        )
+        os.close(fd)
+        write(Path(temporary))
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes it private
+        os.replace(temporary, path)
+    except OSError as exc:  # a full disk, a read-only folder, ...
+        reason = exc.strerror or str(exc)
+        raise data_error(
+            path, f"cannot write it ({reason})", "check the folder"
+        ) from None
+    finally:
+        if temporary and os.path.exists(temporary):
+            os.remove(temporary)
+
+
+def write_text(path, text):
+    """Write a UTF-8 text file atomically."""
+    write_atomically(path, lambda temporary: temporary.write_text(text, "utf-8"))
+
+
+def write_json(path, value):
+    """Write value as indented JSON, atomically."""
+    write_text(path, json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+
+
+def prepare_output_dir(output_dir, flag="--output-dir"):
+    """Create the output folder now, so a bad path fails before any training."""
+    output_dir = Path(output_dir)
+    if output_dir.exists() and not output_dir.is_dir():
+        raise data_error(output_dir, "is a file, not a folder", f"pass {flag} a folder")
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise data_error(
+            output_dir,
+            f"cannot create it ({exc.strerror})",
+            f"pass {flag} a writable folder",
+        ) from None
+    if not os.access(output_dir, os.W_OK):
+        raise data_error(
+            output_dir, "is not writable", f"pass {flag} a writable folder"
+        )
+    return output_dir

@@ -1,0 +1,128 @@
+"""Command-line flags: the lesson's, and the ones the tools share with it."""
+
+import argparse
+import os
+import shlex
+import sys
+from pathlib import Path
+
+from lesson.console import in_notebook
+from lesson.errors import LessonError
+
+DEFAULT_OUTPUT_DIR = Path("outputs")
+DEFAULT_SEED = 42
+NOTEBOOK_FLAGS = "FIRST_NN_ARGS"  # environment variable: flags for a notebook run
+
+
+def positive_int(text):
+    """argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number, got {text!r}"
+        ) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+class LessonArgumentParser(argparse.ArgumentParser):
+    """argparse that raises LessonError instead of printing usage and exiting."""
+
+    def error(self, message):
+        raise LessonError(message)
+
+
+class DefaultsHelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Show each default in --help; flags whose default is None say it in words."""
+
+    def _get_help_string(self, action):
+        if action.default is None or action.default is False:
+            return action.help
+        return super()._get_help_string(action)
+
+
+def parser(description):
+    """An argument parser with one-line errors and defaults in --help."""
+    return LessonArgumentParser(
+        description=description, formatter_class=DefaultsHelpFormatter
+    )
+
+
+def add_data_arguments(parser):
+    """The data, seed and output flags, shared by the lesson and experiments.py."""
+    parser.add_argument(
+        "--train-size",
+        metavar="N",
+        type=positive_int,
+        default=None,
+        help="use the first N training examples (default: all)",
+    )
+    parser.add_argument(
+        "--test-size",
+        metavar="N",
+        type=positive_int,
+        default=None,
+        help="use the first N test examples (default: all)",
+    )
+    parser.add_argument(
+        "--seed", metavar="N", type=int, default=DEFAULT_SEED, help="random seed"
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="a folder holding the four Fashion-MNIST .gz files, e.g. "
+        "/usr/share/datasets/fashion-mnist, checked by checksum and copied into "
+        "Keras' cache (default: the bundled copy)",
+    )
+    parser.add_argument(
+        "--output-dir",
+        metavar="DIR",
+        type=Path,
+        default=DEFAULT_OUTPUT_DIR,
+        help="where the results go",
+    )
+
+
+def lesson_parser(description):
+    """The lesson's flags: --epochs, --hidden-units, the data flags and --show."""
+    lesson = parser(description)
+    lesson.add_argument(
+        "--epochs",
+        metavar="N",
+        type=positive_int,
+        default=10,
+        help="passes over the training set",
+    )
+    lesson.add_argument(
+        "--hidden-units",
+        metavar="N",
+        type=positive_int,
+        default=128,
+        help="neurons in the hidden Dense layer",
+    )
+    add_data_arguments(lesson)
+    lesson.add_argument(
+        "--show",
+        action="store_true",
+        help="also open the figures in windows at the end (they are always saved)",
+    )
+    return lesson
+
+
+def lesson_argv():
+    """The command line; in a notebook, the flags in $FIRST_NN_ARGS instead."""
+    if in_notebook():
+        return shlex.split(os.environ.get(NOTEBOOK_FLAGS, ""))
+    return sys.argv[1:]
+
+
+def parse_lesson_flags(argv=None):
+    """Parse the lesson's flags from argv, or from lesson_argv() when None."""
+    description = "Train the tutorial's Fashion-MNIST classifier, step by step."
+    return lesson_parser(description).parse_args(
+        lesson_argv() if argv is None else argv
+    )

@@ -1,0 +1,80 @@
+"""The lesson's model, compile settings and training, as functions for the tools.
+
+first_nn.py writes these out as the tutorial does; a test checks that both
+build the same model with the same compile settings.
+"""
+
+import time
+
+from lesson.console import import_tensorflow
+
+HIDDEN_UNITS = 128
+EPOCHS = 10
+# Speed settings the tutorial leaves at their defaults (batches stay 32 images).
+STEPS_PER_EXECUTION = 32
+JIT_COMPILE = True
+
+
+def normalize(images):
+    """Step 5: uint8 pixels 0-255 -> a float32 tensor of values 0-1."""
+    tf = import_tensorflow()
+    return tf.cast(images, tf.float32) / 255.0
+
+
+def build_model(hidden_units=HIDDEN_UNITS):
+    """Step 6: Input(28, 28) -> Flatten -> Dense(hidden_units, relu) -> Dense(10)."""
+    tf = import_tensorflow()
+    return tf.keras.Sequential(
+        [
+            tf.keras.Input(shape=(28, 28)),
+            tf.keras.layers.Flatten(),
+            tf.keras.layers.Dense(hidden_units, activation="relu"),
+            tf.keras.layers.Dense(10),
+        ]
+    )
+
+
+def compile_model(model):
+    """Step 7: adam, cross-entropy on logits, accuracy, and the speed settings."""
+    tf = import_tensorflow()
+    model.compile(
+        optimizer="adam",
+        loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+        steps_per_execution=STEPS_PER_EXECUTION,
+        jit_compile=JIT_COMPILE,
+    )
+    return model
+
+
+def compile_settings(model):
+    """What model.compile() was given, read back from the model, as one line."""
+    config = model.get_compile_config()
+    loss = model.loss
+    loss_text = loss if isinstance(loss, str) else type(loss).__name__
+    if getattr(loss, "from_logits", None) is not None:
+        loss_text += f"(from_logits={loss.from_logits})"
+    return (
+        f"optimizer={type(model.optimizer).__name__}, loss={loss_text}, "
+        f"metrics={config['metrics']}, "
+        f"steps_per_execution={config['steps_per_execution']}, "
+        f"jit_compile={config['jit_compile']}"
+    )
+
+
+def train(model, images, labels, epochs=EPOCHS, **fit_options):
+    """Step 8: model.fit; returns (History, seconds the fit took)."""
+    started = time.perf_counter()
+    history = model.fit(images, labels, epochs=epochs, **fit_options)
+    return history, time.perf_counter() - started
+
+
+def probability_model(model):
+    """Step 10: the trained model followed by Softmax."""
+    tf = import_tensorflow()
+    return tf.keras.Sequential([model, tf.keras.layers.Softmax()])
+
+
+def predict_probabilities(model, images):
+    """Step 10 for the tools: one row of 10 class probabilities per image."""
+    return probability_model(model).predict(images, verbose=0)

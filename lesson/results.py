@@ -1,0 +1,90 @@
+"""What a run leaves and reports: scores, the confusion matrix, the saved model and metrics.json."""
+
+import platform
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from lesson.console import both, label, short_path
+from lesson.data import keras_cache_dir
+from lesson.files import write_atomically, write_json
+
+MODEL_FILE = "fashion_mnist.keras"
+METRICS_FILE = "metrics.json"
+LIBRARIES = ("tensorflow", "keras", "numpy", "matplotlib")
+
+
+def library_versions():
+    """The installed versions that produce a result, read without importing them."""
+    versions = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def print_versions():
+    """Step 1: the Python and library versions this run uses."""
+    for name, version in library_versions().items():
+        print(f"  {name:<11} {version}")
+
+
+def confusion_matrix(true_labels, predicted_labels, classes=10):
+    """counts[i, j]: test images of class i that the model called class j."""
+    pairs = np.asarray(true_labels, np.int64) * classes + np.asarray(predicted_labels)
+    return np.bincount(pairs, minlength=classes * classes).reshape(classes, classes)
+
+
+def print_overfitting(history, test_accuracy):
+    """Step 9: the last epoch's training accuracy and its gap to the test accuracy."""
+    train_accuracy = history["accuracy"][-1]
+    print(
+        label("训练准确率（最后一轮）", "Training accuracy (last epoch)"),
+        f"{train_accuracy:.4f}",
+    )
+    print(
+        label("差距（训练 - 测试）", "Gap (training - test)"),
+        f"{100 * (train_accuracy - test_accuracy):+.1f}",
+        both(
+            "个百分点（训练集上更高就是过拟合）",
+            "points (higher on the training set: overfitting)",
+        ),
+    )
+
+
+def lesson_metrics(
+    args, train_size, history, test_loss, test_accuracy, counts, fit_seconds
+):
+    """metrics.json of a lesson run: scores, history, settings and versions."""
+    return {
+        "test_accuracy": float(test_accuracy),
+        "test_loss": float(test_loss),
+        "train_accuracy": float(history["accuracy"][-1]),
+        "train_loss": float(history["loss"][-1]),
+        "epochs": args.epochs,
+        "hidden_units": args.hidden_units,
+        "train_size": int(train_size),
+        "test_size": int(counts.sum()),
+        "seed": args.seed,
+        "data": str(keras_cache_dir()),
+        "fit_seconds": round(fit_seconds, 2),
+        "confusion_matrix": counts.tolist(),
+        "history": {
+            key: [float(value) for value in values] for key, values in history.items()
+        },
+        "versions": library_versions(),
+    }
+
+
+def save_model_and_metrics(output_dir, model, metrics):
+    """Write the model and metrics.json, each under a temporary name first."""
+    output_dir = Path(output_dir)
+    write_atomically(output_dir / MODEL_FILE, model.save)
+    write_json(output_dir / METRICS_FILE, metrics)
+    print(
+        "\n" + label("已保存", "Saved"),
+        f"{short_path(output_dir / MODEL_FILE)}, {short_path(output_dir / METRICS_FILE)}",
+    )
