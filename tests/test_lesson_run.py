@@ -73,7 +73,12 @@ def test_the_package_builds_exactly_what_first_nn_builds(subset_run):
     assert layers(saved) == layers(built)
     assert saved.count_params() == built.count_params() == 101_770
     assert saved.input_shape == built.input_shape == (None, 28, 28)
-    assert saved.get_compile_config() == built.get_compile_config()
+    def compile_config(m):
+        config = m.get_compile_config()
+        del config["optimizer"]["config"]["name"]  # adam, adam_1, ... per process
+        return config
+
+    assert compile_config(saved) == compile_config(built)
     assert model.compile_settings(saved) == model.compile_settings(built)
 
 

@@ -1,0 +1,119 @@
+"""Measure the README's exercises: first_nn.py with each exercise's flags, several seeds.
+
+    python benchmarks/exercises.py                  # every exercise, seeds 1 2 3
+    python benchmarks/exercises.py --seeds 1 2 3 4 5 6 7 8 42 --only default
+
+Each run is `python first_nn.py <flags> --seed S` in its own process, with its
+outputs in a temporary folder; the table gives the range over the seeds, so a
+learner can check the answer of an exercise against it.
+"""
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from lesson.flags import positive_int  # noqa: E402
+
+# name: first_nn.py flags
+EXERCISES = {
+    "default": [],
+    "hidden-64": ["--hidden-units", "64"],
+    "hidden-512": ["--hidden-units", "512"],
+    "epochs-20": ["--epochs", "20"],
+    "train-6000": ["--train-size", "6000"],
+}
+
+
+def run_lesson(flags, seed, output_dir):
+    """metrics.json of one `python first_nn.py` run."""
+    command = [sys.executable, str(REPO / "first_nn.py"), *flags, "--seed", str(seed)]
+    command += ["--output-dir", str(output_dir)]
+    result = subprocess.run(
+        command, capture_output=True, text=True, encoding="utf-8", errors="replace"
+    )
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"{' '.join(command[1:])} failed: {last}")
+    return json.loads((Path(output_dir) / "metrics.json").read_text(encoding="utf-8"))
+
+
+def span(values):
+    return (
+        f"{min(values):.4f}"
+        if min(values) == max(values)
+        else f"{min(values):.4f}–{max(values):.4f}"
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument(
+        "--seeds", type=int, nargs="+", default=[1, 2, 3], help="seeds for each run"
+    )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=list(EXERCISES),
+        default=list(EXERCISES),
+        help="exercises to measure",
+    )
+    parser.add_argument(
+        "--epochs",
+        type=positive_int,
+        default=None,
+        help="override every exercise's epochs (a quick check; default: the exercise's own)",
+    )
+    args = parser.parse_args(argv)
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for name in args.only:
+            flags = EXERCISES[name] + (
+                ["--epochs", str(args.epochs)] if args.epochs else []
+            )
+            runs = []
+            for seed in args.seeds:
+                try:
+                    runs.append(
+                        run_lesson(flags, seed, Path(folder) / f"{name}-{seed}")
+                    )
+                except RuntimeError as exc:
+                    print(f"error: {exc}", file=sys.stderr)
+                    return 1
+                print(
+                    f"{name} seed {seed}: test accuracy {runs[-1]['test_accuracy']:.4f}",
+                    flush=True,
+                )
+            rows.append((name, flags, runs))
+    print(
+        "\n| exercise | flags | seeds | test accuracy | train accuracy | fit s (median) |"
+    )
+    print("|---|---|---|---|---|---|")
+    for name, flags, runs in rows:
+        tests = [run["test_accuracy"] for run in runs]
+        trains = [run["train_accuracy"] for run in runs]
+        fit = statistics.median(run["fit_seconds"] for run in runs)
+        seeds = " ".join(str(seed) for seed in args.seeds)
+        print(
+            f"| {name} | `{' '.join(flags) or '(none)'}` | {seeds} | {span(tests)} "
+            f"| {span(trains)} | {fit:.1f} |"
+        )
+    for name, _, runs in rows:
+        per_seed = ", ".join(
+            f"{seed}: {run['test_accuracy']:.4f}" for seed, run in zip(args.seeds, runs)
+        )
+        print(f"\n{name}: {per_seed}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
