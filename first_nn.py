@@ -223,6 +223,17 @@ fit_seconds = time.perf_counter() - started
 print(label("训练用时", "Fit time"), f"{fit_seconds:.1f} s")
 
 # %% [markdown]
+# 模型学到了什么？隐藏层的每个神经元对 784 个像素各有一个权重，排回 28×28 就能看出它在找什么形状。
+# 下面每个类别挑两个最能抬高这个类别分数的神经元：红色像素让神经元更活跃，蓝色让它更安静。
+# What did it learn? Each hidden neuron has one weight per pixel; laid out as
+# 28×28 they show the shape it looks for. Two neurons per class, those that raise
+# that class's score most: red pixels excite the neuron, blue ones calm it.
+
+# %%
+inside = figures.hidden_weights(model)
+saved.save(inside, "step08_hidden_weights", how_to_read=figures.HIDDEN_WEIGHTS_HINT)
+
+# %% [markdown]
 # ## 步骤 9 / Step 9: 评估模型 / Evaluate
 #
 # 在模型从没见过的测试集上打分。训练准确率比测试准确率高一些，这就是过拟合，对这个模型是正常的。
@@ -239,9 +250,22 @@ results.print_overfitting(history.history, test_acc)
 
 curves = figures.learning_curves(history.history, test_loss, test_acc)
 saved.save(curves, "step08_learning_curves")
-test_logits = model.predict(test_images, verbose=0)
-counts = results.confusion_matrix(test_labels, np.argmax(test_logits, axis=1))
+test_predicted = np.argmax(model.predict(test_images, verbose=0), axis=1)
+counts = results.confusion_matrix(test_labels, test_predicted)
 saved.save(figures.confusion_matrix(counts), "step09_confusion_matrix")
+
+# %% [markdown]
+# 每个类别各自的准确率，训练集和测试集并排：短的柱子就是难认的类别（通常是衬衫），
+# 两根柱子差得多的类别过拟合得最厉害。
+# Accuracy of each class, training beside test: the short bars are the hard
+# classes (usually Shirt); a big difference between a pair is overfitting.
+
+# %%
+train_predicted = np.argmax(model.predict(train_images, verbose=0), axis=1)
+train_per_class = results.per_class_accuracy(train_labels, train_predicted)
+test_per_class = results.per_class_accuracy(test_labels, test_predicted)
+bars = figures.per_class_accuracy(train_per_class, test_per_class)
+saved.save(bars, "step09_per_class_accuracy")
 
 # %% [markdown]
 # ## 步骤 10 / Step 10: 进行预测 / Predict
@@ -278,6 +302,17 @@ grid = figures.prediction_grid(test_images, predictions, test_labels)
 saved.save(grid, "step10_predictions_grid")
 
 # %% [markdown]
+# 最能说明问题的是模型很有把握却认错的图片：很多连人也会犹豫。
+# Most telling are the mistakes the model was surest of: many would puzzle a person too.
+
+# %%
+mistakes = figures.most_confident_mistakes(predictions, test_labels)
+sure_and_wrong = figures.confident_mistakes(
+    test_images, predictions, test_labels, mistakes
+)
+saved.save(sure_and_wrong, "step10_confident_mistakes")
+
+# %% [markdown]
 # ## 保存与下一步 / Save, and next steps
 #
 # 模型存成 `fashion_mnist.keras`，分数存进 `metrics.json`。教程最后建议改隐藏层的神经元数
@@ -289,7 +324,17 @@ saved.save(grid, "step10_predictions_grid")
 
 # %%
 metrics = results.lesson_metrics(
-    args, len(train_labels), history.history, test_loss, test_acc, counts, fit_seconds
+    args,
+    history.history,
+    fit_seconds,
+    test_accuracy=test_acc,
+    test_loss=test_loss,
+    train_size=len(train_labels),
+    test_size=len(test_labels),
+    confusion_matrix=counts,
+    per_class_train_accuracy=train_per_class,
+    per_class_test_accuracy=test_per_class,
+    confident_mistakes=mistakes,
 )
 results.save_model_and_metrics(output_dir, model, metrics)
 print(

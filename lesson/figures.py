@@ -13,6 +13,11 @@ from lesson.data import CLASS_NAMES
 from lesson.files import write_atomically
 
 RIGHT_COLOR, WRONG_COLOR = "tab:blue", "tab:red"
+HIDDEN_WEIGHTS_HINT = (
+    "怎么看：红色像素让神经元更活跃，蓝色让它更安静；找找鞋、裤子和包的轮廓。",
+    "How to read it: red pixels excite a neuron, blue ones calm it; "
+    "look for shoe, trouser and bag outlines.",
+)
 NON_INTERACTIVE_BACKENDS = {"agg", "pdf", "pgf", "ps", "svg", "cairo", "template"}
 
 
@@ -22,8 +27,11 @@ class FigureFolder:
     def __init__(self, output_dir, keep_open=False):
         self.output_dir, self.keep_open = Path(output_dir), keep_open
 
-    def save(self, figure, name):
-        """Save (>= 600 px on the short side), show inline in a notebook, close."""
+    def save(self, figure, name, how_to_read=None):
+        """Save (>= 600 px on the short side), show inline in a notebook, close.
+
+        how_to_read: (chinese, english), printed after the path.
+        """
         path = self.output_dir / f"{name}.png"
         width, height = figure.get_size_inches()
         dpi = max(100, int(np.ceil(600 / min(width, height))))
@@ -37,6 +45,8 @@ class FigureFolder:
         if not self.keep_open:
             plt.close(figure)
         print(both("已保存图片", "Saved figure") + f": {short_path(path)}")
+        if how_to_read:
+            print("  " + both(*how_to_read))
 
     def show_kept(self):
         """--show: open the kept figures in windows, or say why it cannot."""
@@ -155,10 +165,16 @@ def pick_examples(predicted_labels, true_labels, count=15, mistakes=5):
 
 
 def prediction_grid(images, probabilities, true_labels):
-    """Step 10: test images titled with prediction, confidence and truth."""
+    """Step 10: the first test images, some mistakes mixed in, titled with the prediction."""
     indices = pick_examples(np.argmax(probabilities, axis=1), np.asarray(true_labels))
+    title = "Predictions on test images: blue right, red wrong"
+    return titled_images(images, probabilities, true_labels, indices, title)
+
+
+def titled_images(images, probabilities, true_labels, indices, title):
+    """The chosen test images in rows of 5, each titled with prediction, confidence, truth."""
     columns = 5
-    rows = int(np.ceil(len(indices) / columns))
+    rows = max(1, int(np.ceil(len(indices) / columns)))
     figure = plt.figure(figsize=(13, 3 * rows + 0.6))
     for position, index in enumerate(indices):
         axes = figure.add_subplot(rows, columns, position + 1)
@@ -168,6 +184,86 @@ def prediction_grid(images, probabilities, true_labels):
         axes.set_yticks([])
         axes.set_xlabel(text.replace(" (", "\n("), color=color)
         axes.set_title(f"test #{index}", fontsize=9)
-    figure.suptitle("Predictions on test images: blue right, red wrong")
+    figure.suptitle(title)
     figure.tight_layout()
     return figure
+
+
+def dense_layers(model):
+    """The model's Dense layers, input side first."""
+    return [layer for layer in model.layers if type(layer).__name__ == "Dense"]
+
+
+def units_for_each_class(model, per_class=2):
+    """[(class, hidden unit)]: the units that push each class's score up the most.
+
+    A unit's pull on a class is its weight into that class's output; each unit
+    is shown once, for the class it was first picked for.
+    """
+    output_weights = dense_layers(model)[1].kernel.numpy()  # (units, 10)
+    chosen, used = [], set()
+    for klass in range(output_weights.shape[1]):
+        ranked = np.argsort(output_weights[:, klass])[::-1]
+        picked = [int(unit) for unit in ranked if int(unit) not in used][:per_class]
+        used.update(picked)
+        chosen += [(klass, unit) for unit in picked]
+    return chosen
+
+
+def hidden_weights(model, per_class=2):
+    """Step 8: each chosen hidden unit's 784 incoming weights drawn as a 28x28 picture."""
+    weights = dense_layers(model)[0].kernel.numpy()  # (784, units)
+    chosen = units_for_each_class(model, per_class)
+    columns = 2 * per_class if per_class > 1 else 5
+    rows = int(np.ceil(len(chosen) / columns))
+    # The 99th percentile, so that a few extreme weights do not wash out the rest.
+    limit = float(np.percentile(np.abs(weights[:, [u for _, u in chosen]]), 99))
+    figure = plt.figure(figsize=(2.3 * columns + 1, 2.5 * rows + 0.8))
+    for position, (klass, unit) in enumerate(chosen):
+        axes = figure.add_subplot(rows, columns, position + 1)
+        image = axes.imshow(
+            weights[:, unit].reshape(28, 28), cmap="RdBu_r", vmin=-limit, vmax=limit
+        )
+        axes.set_xticks([])
+        axes.set_yticks([])
+        axes.set_title(f"{CLASS_NAMES[klass]}\nunit {unit}", fontsize=9)
+    figure.suptitle(
+        "What hidden units look for: incoming weights "
+        "(red raises the unit, blue lowers it), two units per class"
+    )
+    figure.tight_layout(rect=(0, 0, 0.92, 1))
+    figure.colorbar(image, ax=figure.axes, fraction=0.02, label="weight")
+    return figure
+
+
+def per_class_accuracy(train_accuracy, test_accuracy):
+    """Step 9: training and test accuracy of each class, side by side."""
+    positions = np.arange(len(CLASS_NAMES))
+    figure, axes = plt.subplots(figsize=(11, 5))
+    axes.bar(
+        positions - 0.2, train_accuracy, 0.4, label="training set", color="tab:gray"
+    )
+    axes.bar(positions + 0.2, test_accuracy, 0.4, label="test set", color=RIGHT_COLOR)
+    for position, value in zip(positions, test_accuracy):
+        axes.text(position + 0.2, value + 0.01, f"{value:.2f}", ha="center", fontsize=8)
+    axes.set_xticks(positions, CLASS_NAMES, rotation=45, ha="right")
+    axes.set_ylim(0, 1.08)
+    axes.set_ylabel("accuracy")
+    axes.set_title("Accuracy per class: the short bars are the hard classes")
+    axes.legend(loc="lower left")
+    figure.tight_layout()
+    return figure
+
+
+def most_confident_mistakes(probabilities, true_labels, count=10):
+    """Indices of wrong predictions, the most confident first."""
+    predicted = np.argmax(probabilities, axis=1)
+    wrong = np.flatnonzero(predicted != np.asarray(true_labels))
+    confidence = probabilities[wrong, predicted[wrong]]
+    return wrong[np.argsort(-confidence, kind="stable")][:count]
+
+
+def confident_mistakes(images, probabilities, true_labels, indices):
+    """Step 10: wrong predictions (most_confident_mistakes()), titled like the grid."""
+    title = "The most confident mistakes: sure, and wrong"
+    return titled_images(images, probabilities, true_labels, indices, title)

@@ -38,6 +38,12 @@ def confusion_matrix(true_labels, predicted_labels, classes=10):
     return np.bincount(pairs, minlength=classes * classes).reshape(classes, classes)
 
 
+def per_class_accuracy(true_labels, predicted_labels, classes=10):
+    """Accuracy within each class: the share of its images called by its own name."""
+    counts = confusion_matrix(true_labels, predicted_labels, classes)
+    return np.diag(counts) / np.maximum(counts.sum(axis=1), 1)
+
+
 def print_overfitting(history, test_accuracy):
     """Step 9: the last epoch's training accuracy and its gap to the test accuracy."""
     train_accuracy = history["accuracy"][-1]
@@ -55,28 +61,37 @@ def print_overfitting(history, test_accuracy):
     )
 
 
-def lesson_metrics(
-    args, train_size, history, test_loss, test_accuracy, counts, fit_seconds
-):
-    """metrics.json of a lesson run: scores, history, settings and versions."""
-    return {
-        "test_accuracy": float(test_accuracy),
-        "test_loss": float(test_loss),
-        "train_accuracy": float(history["accuracy"][-1]),
-        "train_loss": float(history["loss"][-1]),
-        "epochs": args.epochs,
-        "hidden_units": args.hidden_units,
-        "train_size": int(train_size),
-        "test_size": int(counts.sum()),
-        "seed": args.seed,
-        "data": str(keras_cache_dir()),
-        "fit_seconds": round(fit_seconds, 2),
-        "confusion_matrix": counts.tolist(),
-        "history": {
-            key: [float(value) for value in values] for key, values in history.items()
-        },
-        "versions": library_versions(),
-    }
+def jsonable(value):
+    """NumPy arrays and numbers as plain lists, floats and ints."""
+    if isinstance(value, dict):
+        return {key: jsonable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [jsonable(item) for item in value]
+    if isinstance(value, (np.integer, int)) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        return float(value)
+    return value
+
+
+def lesson_metrics(args, history, fit_seconds, **measured):
+    """metrics.json of a lesson run: settings, history, what was measured, versions."""
+    return jsonable(
+        {
+            "test_accuracy": measured.pop("test_accuracy"),
+            "test_loss": measured.pop("test_loss"),
+            "train_accuracy": history["accuracy"][-1],
+            "train_loss": history["loss"][-1],
+            "epochs": args.epochs,
+            "hidden_units": args.hidden_units,
+            "seed": args.seed,
+            "fit_seconds": round(fit_seconds, 2),
+            "data": str(keras_cache_dir()),
+            **measured,
+            "history": history,
+            "versions": library_versions(),
+        }
+    )
 
 
 def save_model_and_metrics(output_dir, model, metrics):

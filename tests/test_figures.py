@@ -6,16 +6,21 @@ import re
 import matplotlib.image
 import numpy as np
 import pytest
+import tensorflow as tf
 
-from conftest import REPO
+from conftest import REPO, ONE_EPOCH_SUBSET
+from lesson import data, figures, model
 
 FIGURES = [
     "step04_first_image",
     "step04_first_25",
+    "step08_hidden_weights",
     "step08_learning_curves",
     "step09_confusion_matrix",
+    "step09_per_class_accuracy",
     "step10_first_prediction",
     "step10_predictions_grid",
+    "step10_confident_mistakes",
 ]
 NOTEBOOK_FLAGS = "--epochs 2 --train-size 1000 --test-size 200"
 
@@ -48,6 +53,52 @@ def test_confusion_matrix_agrees_with_reported_accuracy(subset_run):
     assert np.trace(counts) == round(metrics["test_accuracy"] * 500)
     printed = float(re.search(r"Test accuracy: ([0-9.]+)", result.stdout).group(1))
     assert printed == pytest.approx(np.trace(counts) / 500, abs=5e-5)
+
+
+def test_per_class_accuracy_adds_up_to_the_test_accuracy(subset_run):
+    _, out = subset_run
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    counts = np.array(metrics["confusion_matrix"])
+    per_class = np.array(metrics["per_class_test_accuracy"])
+    np.testing.assert_allclose(per_class, np.diag(counts) / counts.sum(axis=1))
+    weighted = (per_class * counts.sum(axis=1)).sum() / counts.sum()
+    assert weighted == pytest.approx(metrics["test_accuracy"], abs=1e-6)
+    train = np.array(metrics["per_class_train_accuracy"])
+    assert train.shape == (10,) and ((0 <= train) & (train <= 1)).all()
+    assert not np.allclose(train, per_class)
+
+
+def test_confident_mistakes_are_mistakes_the_model_was_surest_of(subset_run):
+    _, out = subset_run
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    saved = tf.keras.models.load_model(out / "fashion_mnist.keras")
+    _, (test_images, test_labels) = data.load_data()
+    size = metrics["test_size"]
+    probabilities = model.predict_probabilities(
+        saved, model.normalize(test_images[:size])
+    )
+    predicted = probabilities.argmax(axis=1)
+    shown = metrics["confident_mistakes"]
+    assert len(shown) == 10
+    assert all(predicted[i] != test_labels[i] for i in shown)
+    confidence = probabilities[shown, predicted[shown]]
+    assert list(confidence) == sorted(confidence, reverse=True)
+    wrong = np.flatnonzero(predicted != test_labels[:size])
+    not_shown = np.setdiff1d(wrong, shown)
+    assert probabilities[not_shown, predicted[not_shown]].max() <= confidence.min()
+
+
+def test_hidden_units_shown_are_the_ones_that_raise_each_class_most():
+    built = model.build_model(hidden_units=30)
+    output = np.zeros((30, 10), np.float32)
+    for klass in range(10):
+        output[3 * klass, klass], output[3 * klass + 1, klass] = 2.0, 1.0
+    output[0, 1] = 5.0  # unit 0 pulls Trouser most, but it is T-shirt/top's already
+    built.layers[2].kernel.assign(output)
+    chosen = figures.units_for_each_class(built, per_class=2)
+    assert chosen[:4] == [(0, 0), (0, 1), (1, 3), (1, 4)]
+    assert [unit for _, unit in chosen[4:6]] == [6, 7]
+    assert len({unit for _, unit in chosen}) == 20
 
 
 def code_cells_by_step(notebook):
@@ -130,8 +181,7 @@ def test_first_nn_runs_as_a_notebook_with_each_steps_output_under_it(
     with_output = [c for _, c in cells if c.get("outputs")]
     assert len(with_output) >= 8
     steps_with_figures = {step for step, c in cells if cell_images(c)}
-    assert steps_with_figures >= {4, 9, 10}
-    assert len(steps_with_figures) >= 3
+    assert steps_with_figures == {4, 8, 9, 10}
 
     def output_of(fragment):
         [cell] = [c for _, c in cells if fragment in c.source]
@@ -145,9 +195,21 @@ def test_first_nn_runs_as_a_notebook_with_each_steps_output_under_it(
     by_step = {}
     for step, cell in cells:
         by_step.setdefault(step, []).append(cell)
-    assert sum(len(cell_images(c)) for c in by_step[4]) == 2
-    assert sum(len(cell_images(c)) for c in by_step[9]) == 2
-    assert sum(len(cell_images(c)) for c in by_step[10]) == 2
+    images_per_step = {
+        step: sum(len(cell_images(c)) for c in cells) for step, cells in by_step.items()
+    }
+    assert images_per_step == {
+        1: 0,
+        2: 0,
+        3: 0,
+        4: 2,
+        5: 0,
+        6: 0,
+        7: 0,
+        8: 1,
+        9: 3,
+        10: 3,
+    }
     for name in FIGURES:
         assert (tmp_path / f"{name}.png").is_file()
 

@@ -73,6 +73,7 @@ def test_the_package_builds_exactly_what_first_nn_builds(subset_run):
     assert layers(saved) == layers(built)
     assert saved.count_params() == built.count_params() == 101_770
     assert saved.input_shape == built.input_shape == (None, 28, 28)
+
     def compile_config(m):
         config = m.get_compile_config()
         del config["optimizer"]["config"]["name"]  # adam, adam_1, ... per process
