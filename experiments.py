@@ -99,7 +99,7 @@ class Progress:
         training = self.widths.index(hidden_units) + 1
         print(
             f"[{training}/{len(self.widths)}] "
-            + both(f"{hidden_units} 个神经元", f"{hidden_units} hidden units")
+            + both(f"隐藏层 {hidden_units} 个神经元", f"{hidden_units} hidden units")
             + f", epoch {epoch}/{self.epochs} | "
             + both(f"已用 {clock(elapsed)}", f"elapsed {clock(elapsed)}")
             + ", "
@@ -186,7 +186,7 @@ def run_grid(args, train_pair, validation, test):
         best = max(width_rows, key=lambda row: row["validation_accuracy"])
         print(
             f"[{done}/{len(args.hidden_units)}] "
-            + label(f"{hidden_units} 个神经元", f"{hidden_units} hidden units")
+            + label(f"隐藏层 {hidden_units} 个神经元", f"{hidden_units} hidden units")
             + f" {max(args.epochs)} epochs, {width_rows[-1]['fit_seconds']:.1f} s; "
             + both("最高验证准确率", "best validation accuracy")
             + f" {best['validation_accuracy']:.4f} (epoch {best['epochs']})",
@@ -286,9 +286,9 @@ def run(args):
     train_pair, validation, test = split_data(args)
     trainings = len(args.hidden_units)
     print(
-        both("训练", "Trainings")
+        both("训练次数", "Trainings")
         + f": {trainings} ({trainings} widths x {len(args.epochs)} epoch counts); "
-        + both("图片", "images")
+        + both("图片数量", "images")
         + f": {len(train_pair[1])} training, {len(validation[1])} validation, "
         + f"{len(test[1])} test",
         flush=True,

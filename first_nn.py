@@ -11,7 +11,7 @@
 # %% [markdown]
 # # 你的第一个神经网络 / Your first neural network
 #
-# 训练一个 Keras 模型：给它一张 28×28 的服装图片，它说出这是 10 个类别中的哪一个（Fashion-MNIST）。
+# 训练一个 Keras 模型：给它一张 28×28 的服装图片，它就能说出这是 10 个类别中的哪一个（Fashion-MNIST）。
 # 下面按教程的十个步骤走，教程里的代码按原来的顺序出现，每一步的输出就在这一步下面。
 #
 # Train a Keras model that looks at a 28×28 picture of clothing and says which
@@ -19,16 +19,18 @@
 # order, with its code; each step's output appears right under it.
 #
 # 运行：`python first_nn.py`（全部命令行选项：`python first_nn.py --help`）。在 VS Code 或
-# Jupyter 中它就是笔记本；命令行选项放进环境变量，例如 `%env FIRST_NN_ARGS=--epochs 2`。
+# Jupyter 中可以把它当作笔记本逐个单元格运行；命令行选项放进环境变量，并在第一个代码单元格之前运行，
+# 例如 `%env FIRST_NN_ARGS=--epochs 2`。`lesson/` 里是本仓库的辅助代码：校验数据、画图、写文件。
 # Run `python first_nn.py` (`--help` lists the flags). In VS Code or Jupyter it
-# is a notebook; pass flags there with `%env FIRST_NN_ARGS=--epochs 2`.
+# is a notebook; pass flags there with `%env FIRST_NN_ARGS=--epochs 2`, run
+# before the first code cell.
 # `lesson/` holds this repository's helpers: checked data, figures, files.
 
 # %% [markdown]
-# ## 步骤 1 / Step 1: 环境准备 / Set up
+# ## 步骤 1：环境准备 / Step 1: Set up
 #
-# 只需安装一次：`python -m pip install -r requirements.txt`（固定版本的 TensorFlow、NumPy、
-# Matplotlib）。这一格先读命令行选项：写错了只会看到一行 `error: …`，不会看到一大段报错。
+# 只需安装一次：`python -m pip install -r requirements.txt`（固定版本的 TensorFlow、Keras、NumPy、
+# Matplotlib 和 Pillow）。这个单元格先读取命令行选项：写错了只会看到一行 `error: …`，不会看到一大段报错。
 # Install once: `python -m pip install -r requirements.txt`. This cell reads the
 # flags first: a wrong one ends the run with one `error: …` line.
 
@@ -52,14 +54,14 @@ banner(1, "环境准备", "Set up")
 results.print_versions()
 
 # %% [markdown]
-# ## 步骤 2 / Step 2: 导入库 / Import the libraries
+# ## 步骤 2：导入库 / Step 2: Import the libraries
 #
 # `tf` 训练模型，`np` 处理数组，`plt` 画图。TensorFlow 启动时会打印几行与 GPU、CPU 指令有关的
-# 提示，它们不是错误；`quiet_tensorflow_startup()` 只藏起这几行。固定随机种子，同样的种子
-# 得到同样的结果。
+# 提示，它们不是错误；`quiet_tensorflow_startup()` 只隐藏这几行，其他信息照常显示。固定随机种子：
+# 在同一台机器上，同样的种子得到同样的结果。
 # `tf` trains the model, `np` handles arrays, `plt` draws. TensorFlow's start-up
 # hints about GPUs and CPU instructions are not errors, and only they are hidden.
-# A fixed seed makes the run repeatable.
+# A fixed seed makes the run repeatable on the same machine.
 
 # %%
 banner(2, "导入库", "Import the libraries")
@@ -73,7 +75,7 @@ devices = [device.device_type for device in tf.config.list_physical_devices()]
 print(label("TensorFlow 使用的设备", "Devices TensorFlow uses"), devices)
 
 # %% [markdown]
-# ## 步骤 3 / Step 3: 加载数据 / Load the data
+# ## 步骤 3：加载数据 / Step 3: Load the data
 #
 # `load_data()` 先在 Keras 的缓存（`~/.keras/datasets/fashion-mnist/`）里找文件，找不到才下载。
 # 本仓库自带数据：`fill_keras_cache()` 按 SHA-256 校验缓存里的文件，缺失或损坏的就从自带的
@@ -96,7 +98,7 @@ test_images, test_labels = data.take_first(
 )
 
 # %% [markdown]
-# ## 步骤 4 / Step 4: 探索数据 / Explore the data
+# ## 步骤 4：探索数据 / Step 4: Explore the data
 #
 # 训练之前先看数据：`.shape` 是数组的形状，`(60000, 28, 28)` 就是 60,000 张 28×28 的图片；
 # 每张图片有一个标签。
@@ -125,8 +127,9 @@ print(label("每个类别的图片数", "Pictures per class"), np.bincount(train
 # %% [markdown]
 # 再看图片本身。`cmap=plt.cm.binary` 把 0 画成白色、255 画成黑色（教程说 0 是黑色，
 # 正好说反了）。模型看到的就是这些数字。
-# Now the picture itself. `cmap=plt.cm.binary` draws 0 white and 255 black; these
-# numbers are all the model ever sees.
+# Now the picture itself. `cmap=plt.cm.binary` draws 0 white and 255 black (the
+# tutorial says 0 is black: the other way round); these numbers are all the
+# model ever sees.
 
 # %%
 plt.figure()
@@ -144,7 +147,7 @@ saved.save(plt.gcf(), "step04_first_image")  # the tutorial's plt.show()
 saved.save(figures.image_grid(train_images, train_labels), "step04_first_25")
 
 # %% [markdown]
-# ## 步骤 5 / Step 5: 预处理 / Normalize
+# ## 步骤 5：预处理 / Step 5: Normalize
 #
 # 归一化：像素值 0–255 除以 255，变成 0–1，小的输入让训练更平稳。教程写 `train_images / 255.0`，
 # 得到 float64 的 NumPy 数组；Keras 用 float32 计算，`fit` 还得再转换一次。这里直接得到
@@ -164,11 +167,11 @@ print(
 )
 
 # %% [markdown]
-# ## 步骤 6 / Step 6: 构建模型 / Build the model
+# ## 步骤 6：构建模型 / Step 6: Build the model
 #
 # 展平层 `Flatten` 把 28×28 拉成 784 个数；全连接层 `Dense(128, relu)` 是隐藏层，有 128 个
 # 神经元；输出层 `Dense(10)` 给每个类别一个原始分数（logit）。教程把 `input_shape=(28, 28)`
-# 写在 `Flatten` 里，Keras 3 会对此发出警告，要求先写 `Input`，模型完全一样。
+# 写在 `Flatten` 里，Keras 3 会对此发出警告，建议先写 `Input`；模型完全一样。
 # `Flatten` turns 28×28 into 784 numbers; `Dense(128, relu)` is the hidden layer;
 # `Dense(10)` gives each class a raw score (a logit). Keras 3 warns about the
 # tutorial's `Flatten(input_shape=…)` and wants an `Input` first: same model.
@@ -176,7 +179,7 @@ print(
 # %%
 banner(6, "构建模型", "Build the model")
 model = tf.keras.Sequential([
-    # 教程：Flatten(input_shape=(28, 28))；Keras 3 要求先写 Input / Keras 3 wants an Input
+    # 教程：Flatten(input_shape=(28, 28))；Keras 3 建议先写 Input / Keras 3 wants an Input
     tf.keras.Input(shape=(28, 28)),
     tf.keras.layers.Flatten(),
     tf.keras.layers.Dense(args.hidden_units, activation="relu"),
@@ -185,7 +188,7 @@ model = tf.keras.Sequential([
 model.summary()
 
 # %% [markdown]
-# ## 步骤 7 / Step 7: 编译模型 / Compile the model
+# ## 步骤 7：编译模型 / Step 7: Compile the model
 #
 # 优化器 `adam` 更新权重；损失函数衡量错得多远，`from_logits=True` 告诉它输入的是 logits；
 # 评估指标 `accuracy`（准确率）是人能读懂的分数。另外两项是教程没有写的速度设置：
@@ -193,7 +196,8 @@ model.summary()
 # 用 XLA 编译训练步骤；两项合起来让训练快约三倍，模型和结果的意义不变。
 # `adam` updates the weights; the loss measures how wrong the model is, on
 # logits; `accuracy` is the score people read. Two speed settings the tutorial
-# leaves at their defaults (32 batches per call, XLA) make fit about 3× faster.
+# leaves at their defaults (here: 32 batches per call, and XLA) make fit about
+# 3× faster.
 
 # %%
 banner(7, "编译模型", "Compile the model")
@@ -208,9 +212,9 @@ model.compile(
 print(compile_settings(model))
 
 # %% [markdown]
-# ## 步骤 8 / Step 8: 训练模型 / Train the model
+# ## 步骤 8：训练模型 / Step 8: Train the model
 #
-# 一个 epoch（轮）把训练集的 60,000 张图片都看一遍，批次大小是 32，所以每轮 60000 / 32 = 1875 步，
+# 一个 epoch（轮）就是让模型把训练集的 60,000 张图片都看一遍，批次大小是 32，所以每轮 60000 / 32 = 1875 步，
 # Keras 显示 `1875/1875`。`history` 记下每一轮的损失和准确率。
 # One epoch shows the model all 60,000 pictures, 32 at a time: `1875/1875`
 # steps. `history` keeps each epoch's loss and accuracy.
@@ -224,7 +228,7 @@ print(label("训练用时", "Fit time"), f"{fit_seconds:.1f} s")
 
 # %% [markdown]
 # 模型学到了什么？隐藏层的每个神经元对 784 个像素各有一个权重，排回 28×28 就能看出它在找什么形状。
-# 下面每个类别挑两个最能抬高这个类别分数的神经元：红色像素让神经元更活跃，蓝色让它更安静。
+# 下面为每个类别挑出两个最能提高该类别分数的神经元：红色像素让神经元更活跃，蓝色像素抑制它。
 # What did it learn? Each hidden neuron has one weight per pixel; laid out as
 # 28×28 they show the shape it looks for. Two neurons per class, those that raise
 # that class's score most: red pixels excite the neuron, blue ones calm it.
@@ -234,7 +238,7 @@ inside = figures.hidden_weights(model)
 saved.save(inside, "step08_hidden_weights", how_to_read=figures.HIDDEN_WEIGHTS_HINT)
 
 # %% [markdown]
-# ## 步骤 9 / Step 9: 评估模型 / Evaluate
+# ## 步骤 9：评估模型 / Step 9: Evaluate
 #
 # 在模型从没见过的测试集上打分。训练准确率比测试准确率高一些，这就是过拟合，对这个模型是正常的。
 # 学习曲线画出每一轮的变化，混淆矩阵显示哪些类别最容易被认错。
@@ -268,7 +272,7 @@ bars = figures.per_class_accuracy(train_per_class, test_per_class)
 saved.save(bars, "step09_per_class_accuracy")
 
 # %% [markdown]
-# ## 步骤 10 / Step 10: 进行预测 / Predict
+# ## 步骤 10：进行预测 / Step 10: Predict
 #
 # 模型输出的是 logits；在后面接一个 `Softmax` 层，就得到加起来等于 1 的 10 个概率。
 # Appending a `Softmax` layer turns the logits into 10 probabilities summing to 1.
@@ -317,7 +321,8 @@ saved.save(sure_and_wrong, "step10_confident_mistakes")
 #
 # 模型存成 `fashion_mnist.keras`，分数存进 `metrics.json`。教程最后建议改隐藏层的神经元数
 # 或 epoch 数：`python first_nn.py --hidden-units 64 --epochs 20` 试一次，
-# `python experiments.py` 在验证集上比较一整张表；`python predict.py 你的照片.jpg` 认你自己的照片。
+# `python experiments.py` 在验证集（从训练集里留出的 10,000 张图片）上比较一组设置；
+# `python predict.py 你的照片.jpg` 识别你自己的照片。
 # The model goes to `fashion_mnist.keras`, the scores to `metrics.json`. Try
 # `--hidden-units 64 --epochs 20`, `python experiments.py` for a whole grid, or
 # `python predict.py your_photo.jpg`.
@@ -335,6 +340,7 @@ metrics = results.lesson_metrics(
     per_class_train_accuracy=train_per_class,
     per_class_test_accuracy=test_per_class,
     confident_mistakes=mistakes,
+    parameters=model.count_params(),
 )
 results.save_model_and_metrics(output_dir, model, metrics)
 print(

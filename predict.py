@@ -21,6 +21,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from lesson import console, errors
+from lesson.console import speaks_chinese
 from lesson.data import CLASS_NAMES, CLASS_NAMES_ZH, class_name
 from lesson.errors import LessonError
 from lesson.files import prepare_output_dir, write_atomically
@@ -175,7 +176,11 @@ def describe(image, probabilities, k):
         f"{class_name(row['class_index'])} {100 * row['probability']:.1f}%"
         for row in top_classes(probabilities, k)
     ]
-    return f"{image}: {best}" + (f"  ({', '.join(others)})" if others else "")
+    if not others:
+        return f"{image}: {best}"
+    if speaks_chinese():
+        return f"{image}: {best}  （{'，'.join(others)}）"
+    return f"{image}: {best}  ({', '.join(others)})"
 
 
 def as_json(image, probabilities, k):

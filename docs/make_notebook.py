@@ -1,11 +1,12 @@
-"""Regenerate first_nn.ipynb and the README's pictures from one full run.
+"""Regenerate first_nn.ipynb and the README's pictures from one full run of each lesson.
 
     python docs/make_notebook.py
 
 Runs first_nn.py as a notebook (jupytext + nbclient, `pip install -r
-requirements-dev.txt`) with an empty home, in a temporary folder, and writes:
+requirements-dev.txt`) with an empty home, in a temporary folder, then
+first_cnn.py in the same folder (so it prints its comparison), and writes:
 - first_nn.ipynb: the lesson's cells with that run's outputs;
-- docs/images/step*.png: smaller copies of the figures it saved;
+- docs/images/step*.png, docs/images/cnn_*.png: smaller copies of the figures;
 - docs/images/example_*.jpg: held-out test images turned into photo-like
   files (colour, white background, 336 px) for the README's predict.py example.
 """
@@ -13,6 +14,7 @@ requirements-dev.txt`) with an empty home, in a temporary folder, and writes:
 import argparse
 import os
 import re
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -89,9 +91,28 @@ def merged_streams(outputs):
     return merged
 
 
+def run_second_lesson(run_dir, lesson_flags):
+    """first_cnn.py beside the notebook's outputs; prints what it printed."""
+    command = [sys.executable, str(REPO / "first_cnn.py"), *lesson_flags.split()]
+    result = subprocess.run(
+        [*command, "--output-dir", "outputs"],
+        cwd=run_dir,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    )
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        raise errors.LessonError(f"first_cnn.py failed: {last}")
+    print(final_text(result.stdout))
+
+
 def copy_figures(run_dir, images, max_side):
     """Smaller copies of the run's figures, for the README."""
     for figure in sorted((Path(run_dir) / "outputs").glob("*.png")):
+        if figure.name.startswith("cnn_step04"):
+            continue  # the same data pictures as first_nn.py's
         with Image.open(figure) as image:
             image.thumbnail((max_side, max_side))
             write_atomically(
@@ -121,6 +142,8 @@ def render(args):
         prepare_output_dir(args.notebook.parent, "--notebook")
         write_text(args.notebook, text)
         print(f"wrote {args.notebook}")
+        if not args.no_cnn:
+            run_second_lesson(run_dir, args.cnn_flags)
         prepare_output_dir(args.images, "--images")
         copy_figures(run_dir, args.images, args.max_side)
     make_example_photos(args.images)
@@ -150,6 +173,14 @@ def main(argv=None):
         "--lesson-flags",
         default="",
         help=f"the lesson's flags (as ${NOTEBOOK_FLAGS}); empty is the full default run",
+    )
+    parser.add_argument(
+        "--cnn-flags",
+        default="",
+        help="first_cnn.py's flags; empty is its full default run",
+    )
+    parser.add_argument(
+        "--no-cnn", action="store_true", help="skip first_cnn.py and its figures"
     )
     parser.add_argument(
         "--max-side", type=int, default=900, help="pixels; the README copies' size"

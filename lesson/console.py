@@ -50,8 +50,8 @@ def label(chinese, english):
 
 
 def banner(step, chinese, english):
-    """The line that opens a step: '== 步骤 3 / Step 3: 加载数据 / Load the data =='."""
-    title = f"{both(f'步骤 {step}', f'Step {step}')}: {both(chinese, english)}"
+    """The line that opens a step: '== 步骤 3：加载数据 / Step 3: Load the data =='."""
+    title = both(f"步骤 {step}：{chinese}", f"Step {step}: {english}")
     print(f"\n== {title} ==", flush=True)
 
 

@@ -14,7 +14,7 @@ from lesson.files import write_atomically
 
 RIGHT_COLOR, WRONG_COLOR = "tab:blue", "tab:red"
 HIDDEN_WEIGHTS_HINT = (
-    "怎么看：红色像素让神经元更活跃，蓝色让它更安静；找找鞋、裤子和包的轮廓。",
+    "怎么看：红色像素让神经元更活跃，蓝色像素抑制它；找找鞋、裤子和包的轮廓。",
     "How to read it: red pixels excite a neuron, blue ones calm it; "
     "look for shoe, trouser and bag outlines.",
 )
@@ -24,15 +24,16 @@ NON_INTERACTIVE_BACKENDS = {"agg", "pdf", "pgf", "ps", "svg", "cairo", "template
 class FigureFolder:
     """Saves each figure as output_dir/<name>.png; --show keeps them for the end."""
 
-    def __init__(self, output_dir, keep_open=False):
+    def __init__(self, output_dir, keep_open=False, prefix=""):
         self.output_dir, self.keep_open = Path(output_dir), keep_open
+        self.prefix = prefix  # e.g. "cnn_", so two lessons share a folder
 
     def save(self, figure, name, how_to_read=None):
         """Save (>= 600 px on the short side), show inline in a notebook, close.
 
         how_to_read: (chinese, english), printed after the path.
         """
-        path = self.output_dir / f"{name}.png"
+        path = self.output_dir / f"{self.prefix}{name}.png"
         width, height = figure.get_size_inches()
         dpi = max(100, int(np.ceil(600 / min(width, height))))
         write_atomically(
@@ -55,7 +56,7 @@ class FigureFolder:
         if plt.get_backend().lower() in NON_INTERACTIVE_BACKENDS:
             print(
                 both(
-                    "没有可用的显示器，图片只保存为文件",
+                    "没有可用的图形界面，图片只保存为文件",
                     "No display: figures are saved as files only",
                 )
             )
@@ -267,3 +268,65 @@ def confident_mistakes(images, probabilities, true_labels, indices):
     """Step 10: wrong predictions (most_confident_mistakes()), titled like the grid."""
     title = "The most confident mistakes: sure, and wrong"
     return titled_images(images, probabilities, true_labels, indices, title)
+
+
+def first_filters(model):
+    """first_cnn.py step 8: the first convolution's 3x3 filters, one small picture each."""
+    kernel = next(
+        layer for layer in model.layers if type(layer).__name__ == "Conv2D"
+    ).kernel.numpy()[
+        :, :, 0, :
+    ]  # (3, 3, filters)
+    count = kernel.shape[-1]
+    columns = min(8, count)
+    rows = int(np.ceil(count / columns))
+    limit = float(np.abs(kernel).max())
+    figure = plt.figure(figsize=(1.4 * columns + 1, 1.6 * rows + 0.8))
+    for index in range(count):
+        axes = figure.add_subplot(rows, columns, index + 1)
+        image = axes.imshow(kernel[:, :, index], cmap="RdBu_r", vmin=-limit, vmax=limit)
+        axes.set_xticks([])
+        axes.set_yticks([])
+        axes.set_title(f"filter {index}", fontsize=8)
+    figure.suptitle(
+        "First convolution: 3x3 filters (red adds the pixel, blue subtracts it)"
+    )
+    figure.tight_layout(rect=(0, 0, 0.9, 1))
+    figure.colorbar(image, ax=figure.axes, fraction=0.03, label="weight")
+    return figure
+
+
+def feature_maps(model, image, true_label):
+    """first_cnn.py step 10: one test image, then what each convolution makes of it."""
+    import tensorflow as tf
+
+    convolutions = [layer for layer in model.layers if type(layer).__name__ == "Conv2D"]
+    probe = tf.keras.Model(model.inputs, [layer.output for layer in convolutions])
+    maps = probe(tf.reshape(image, (1, 28, 28, 1)))
+    maps = [m.numpy()[0] for m in (maps if isinstance(maps, list) else [maps])]
+    columns = 8
+    rows = [int(np.ceil(m.shape[-1] / columns)) for m in maps]
+    figure = plt.figure(figsize=(13, 1.7 * (sum(rows) + 1.6)))
+    grid = figure.add_gridspec(sum(rows) + 2, columns)
+    axes = figure.add_subplot(grid[0:2, 0:2])
+    axes.imshow(np.reshape(image, (28, 28)), cmap=plt.cm.binary)
+    axes.set_title(f"test image ({CLASS_NAMES[true_label]})", fontsize=9)
+    axes.set_xticks([])
+    axes.set_yticks([])
+    figure.text(
+        0.3,
+        1 - 0.6 / (sum(rows) + 2),
+        "Feature maps: bright where a filter found its pattern",
+    )
+    row = 2
+    for number, block in enumerate(maps, start=1):
+        for index in range(block.shape[-1]):
+            axes = figure.add_subplot(grid[row + index // columns, index % columns])
+            axes.imshow(block[:, :, index], cmap="viridis")
+            axes.set_xticks([])
+            axes.set_yticks([])
+            if index == 0:
+                size = f"{block.shape[0]}x{block.shape[1]}"
+                axes.set_ylabel(f"conv {number}\n{size}", fontsize=8)
+        row += int(np.ceil(block.shape[-1] / columns))
+    return figure

@@ -11,7 +11,9 @@ from lesson.errors import LessonError
 
 DEFAULT_OUTPUT_DIR = Path("outputs")
 DEFAULT_SEED = 42
-NOTEBOOK_FLAGS = "FIRST_NN_ARGS"  # environment variable: flags for a notebook run
+# Environment variables: each lesson's flags for a notebook run.
+NOTEBOOK_FLAGS = "FIRST_NN_ARGS"
+CNN_NOTEBOOK_FLAGS = "FIRST_CNN_ARGS"
 
 
 def positive_int(text):
@@ -87,21 +89,21 @@ def add_data_arguments(parser):
     )
 
 
-def lesson_parser(description):
-    """The lesson's flags: --epochs, --hidden-units, the data flags and --show."""
+def lesson_parser(description, epochs=10, hidden_units=128):
+    """A lesson's flags: --epochs, --hidden-units, the data flags and --show."""
     lesson = parser(description)
     lesson.add_argument(
         "--epochs",
         metavar="N",
         type=positive_int,
-        default=10,
+        default=epochs,
         help="passes over the training set",
     )
     lesson.add_argument(
         "--hidden-units",
         metavar="N",
         type=positive_int,
-        default=128,
+        default=hidden_units,
         help="neurons in the hidden Dense layer",
     )
     add_data_arguments(lesson)
@@ -113,16 +115,35 @@ def lesson_parser(description):
     return lesson
 
 
-def lesson_argv():
-    """The command line; in a notebook, the flags in $FIRST_NN_ARGS instead."""
+def lesson_argv(variable=NOTEBOOK_FLAGS):
+    """The command line; in a notebook, the flags in that environment variable."""
     if in_notebook():
-        return shlex.split(os.environ.get(NOTEBOOK_FLAGS, ""))
+        return shlex.split(os.environ.get(variable, ""))
     return sys.argv[1:]
 
 
 def parse_lesson_flags(argv=None):
-    """Parse the lesson's flags from argv, or from lesson_argv() when None."""
+    """first_nn.py's flags, from argv, or from lesson_argv() when None."""
     description = "Train the tutorial's Fashion-MNIST classifier, step by step."
     return lesson_parser(description).parse_args(
         lesson_argv() if argv is None else argv
     )
+
+
+def parse_cnn_flags(argv=None):
+    """first_cnn.py's flags: first_nn.py's, its own defaults, and --filters."""
+    from lesson import model
+
+    cnn = lesson_parser(
+        "Train a small convolutional network on Fashion-MNIST, step by step.",
+        epochs=model.CNN_EPOCHS,
+        hidden_units=model.CNN_HIDDEN_UNITS,
+    )
+    cnn.add_argument(
+        "--filters",
+        metavar="N",
+        type=positive_int,
+        default=model.CNN_FILTERS,
+        help="filters of the first convolution (the second has twice as many)",
+    )
+    return cnn.parse_args(lesson_argv(CNN_NOTEBOOK_FLAGS) if argv is None else argv)

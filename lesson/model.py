@@ -47,6 +47,44 @@ def compile_model(model):
     return model
 
 
+# The second lesson's convolutional network (first_cnn.py).
+CNN_FILTERS = 16  # the second convolution has twice as many
+CNN_HIDDEN_UNITS = 64
+CNN_EPOCHS = 5
+# XLA makes convolutions several times slower on a CPU; measured in the README.
+CNN_JIT_COMPILE = False
+
+
+def build_cnn(filters=CNN_FILTERS, hidden_units=CNN_HIDDEN_UNITS):
+    """first_cnn.py step 6: two convolution + pooling blocks, then the dense layers."""
+    tf = import_tensorflow()
+    return tf.keras.Sequential(
+        [
+            tf.keras.Input(shape=(28, 28, 1)),
+            tf.keras.layers.Conv2D(filters, 3, padding="same", activation="relu"),
+            tf.keras.layers.MaxPooling2D(),
+            tf.keras.layers.Conv2D(2 * filters, 3, padding="same", activation="relu"),
+            tf.keras.layers.MaxPooling2D(),
+            tf.keras.layers.Flatten(),
+            tf.keras.layers.Dense(hidden_units, activation="relu"),
+            tf.keras.layers.Dense(10),
+        ]
+    )
+
+
+def compile_cnn(model):
+    """first_cnn.py step 7: as compile_model(), without XLA."""
+    tf = import_tensorflow()
+    model.compile(
+        optimizer="adam",
+        loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+        steps_per_execution=STEPS_PER_EXECUTION,
+        jit_compile=CNN_JIT_COMPILE,
+    )
+    return model
+
+
 def compile_settings(model):
     """What model.compile() was given, read back from the model, as one line."""
     config = model.get_compile_config()
@@ -76,5 +114,11 @@ def probability_model(model):
 
 
 def predict_probabilities(model, images):
-    """Step 10 for the tools: one row of 10 class probabilities per image."""
+    """Step 10 for the tools: one row of 10 class probabilities per image.
+
+    The images are reshaped to the model's input: (N, 28, 28), or with a
+    channel axis, (N, 28, 28, 1), for a convolutional network.
+    """
+    tf = import_tensorflow()
+    images = tf.reshape(images, (-1, *model.input_shape[1:]))
     return probability_model(model).predict(images, verbose=0)

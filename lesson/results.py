@@ -1,5 +1,6 @@
 """What a run leaves and reports: scores, the confusion matrix, the saved model and metrics.json."""
 
+import json
 import platform
 from importlib import metadata
 from pathlib import Path
@@ -7,8 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from lesson.console import both, label, short_path
-from lesson.data import keras_cache_dir
-from lesson.files import write_atomically, write_json
+from lesson.data import CLASS_NAMES, keras_cache_dir
+from lesson.files import write_atomically, write_json, write_text
 
 MODEL_FILE = "fashion_mnist.keras"
 METRICS_FILE = "metrics.json"
@@ -94,12 +95,52 @@ def lesson_metrics(args, history, fit_seconds, **measured):
     )
 
 
-def save_model_and_metrics(output_dir, model, metrics):
-    """Write the model and metrics.json, each under a temporary name first."""
-    output_dir = Path(output_dir)
-    write_atomically(output_dir / MODEL_FILE, model.save)
-    write_json(output_dir / METRICS_FILE, metrics)
+def save_model_and_metrics(
+    output_dir, model, metrics, model_file=MODEL_FILE, metrics_file=METRICS_FILE
+):
+    """Write the model and its metrics, each under a temporary name first."""
+    model_path = Path(output_dir) / model_file
+    metrics_path = Path(output_dir) / metrics_file
+    write_atomically(model_path, model.save)
+    write_json(metrics_path, metrics)
     print(
         "\n" + label("已保存", "Saved"),
-        f"{short_path(output_dir / MODEL_FILE)}, {short_path(output_dir / METRICS_FILE)}",
+        f"{short_path(model_path)}, {short_path(metrics_path)}",
     )
+
+
+def compare(first_metrics_path, metrics, output_dir, file_name="comparison.md"):
+    """Print and save first_nn.py's run beside this one: size, time, accuracy per class.
+
+    Returns the table, or None (and says so) when first_nn.py has not run yet.
+    """
+    first_metrics_path = Path(first_metrics_path)
+    if not first_metrics_path.is_file():
+        print(
+            both(
+                f"没有找到 {short_path(first_metrics_path)}：先运行 python first_nn.py 再来比较",
+                f"No {short_path(first_metrics_path)}: run python first_nn.py to compare",
+            )
+        )
+        return None
+    first = json.loads(first_metrics_path.read_text(encoding="utf-8"))
+    rows = ["| | first_nn.py | first_cnn.py | change |", "|---|---|---|---|"]
+
+    def row(name, before, after, fmt):
+        change = "" if before is None else f"{after - before:+{fmt}}"
+        before = "?" if before is None else format(before, fmt)
+        rows.append(f"| {name} | {before} | {format(after, fmt)} | {change} |")
+
+    row("parameters", first.get("parameters"), metrics["parameters"], ",d")
+    row("fit seconds", first["fit_seconds"], metrics["fit_seconds"], ".1f")
+    row("test accuracy", first["test_accuracy"], metrics["test_accuracy"], ".4f")
+    before_per_class = first.get("per_class_test_accuracy") or [None] * 10
+    for name, before, after in zip(
+        CLASS_NAMES, before_per_class, metrics["per_class_test_accuracy"]
+    ):
+        row(f"test accuracy: {name}", before, after, ".3f")
+    table = "\n".join(rows) + "\n"
+    print("\n" + table)
+    write_text(Path(output_dir) / file_name, table)
+    print(label("已保存", "Saved"), short_path(Path(output_dir) / file_name))
+    return table

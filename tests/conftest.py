@@ -15,7 +15,7 @@ ONE_EPOCH_SUBSET = ["--epochs", "1", "--train-size", "2000", "--test-size", "500
 # Keras reads KERAS_HOME once, when it is imported, so point it (and HOME)
 # at an empty folder before any test imports TensorFlow.
 _SESSION_HOME = Path(tempfile.mkdtemp(prefix="first-nn-home-"))
-os.environ["HOME"] = str(_SESSION_HOME)
+os.environ["HOME"] = os.environ["USERPROFILE"] = str(_SESSION_HOME)
 os.environ["KERAS_HOME"] = str(_SESSION_HOME / ".keras")
 os.environ.pop("TF_CPP_MIN_LOG_LEVEL", None)
 sys.path.insert(0, str(REPO))
@@ -26,7 +26,10 @@ def clean_environment(home):
     and no TensorFlow log level (the lesson package sets one on import)."""
     hidden = ("DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND", "TF_CPP_MIN_LOG_LEVEL")
     env = {k: v for k, v in os.environ.items() if k not in hidden}
-    env.update(HOME=str(home), KERAS_HOME=str(Path(home) / ".keras"))
+    # HOME on Linux and macOS, USERPROFILE on Windows.
+    env.update(
+        HOME=str(home), USERPROFILE=str(home), KERAS_HOME=str(Path(home) / ".keras")
+    )
     env["PYTHONIOENCODING"] = "utf-8"
     os.makedirs(home, exist_ok=True)
     return env

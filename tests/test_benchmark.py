@@ -8,17 +8,24 @@ def test_quick_benchmark_prints_its_table(run_script):
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert (
-        "| recipe | runs | fit s (min) | fit s (median) | fit ratio (median) | peak RSS GB"
-        in out
+        "| recipe | epochs | runs | fit s (min) | fit s (median) | fit ratio (median) "
+        "| peak RSS GB" in out
     )
     rows = {}
     for line in out.splitlines():
         cells = [cell.strip() for cell in line.strip("|").split("|")]
-        if cells[0] in ("tutorial as written", "first_nn.py"):
+        if cells[0] in ("tutorial as written", "first_nn.py", "first_cnn.py"):
             rows[cells[0]] = cells
-    assert set(rows) == {"tutorial as written", "first_nn.py"}
-    assert rows["tutorial as written"][4] == "1.00"  # the baseline's own ratio
+    assert set(rows) == {"tutorial as written", "first_nn.py", "first_cnn.py"}
+    assert rows["tutorial as written"][5] == "1.00"  # the baseline's own ratio
     for cells in rows.values():
-        assert float(cells[2]) > 0 and float(cells[5]) > 0.1  # fit seconds, peak GB
-        assert 0.0 <= float(cells[8]) <= 1.0  # test accuracy
-    assert re.search(r"fit time / tutorial fit time \(medians\): [0-9.]+", out)
+        assert cells[1] == "1" and cells[2] == "1"  # --quick: 1 epoch, 1 run
+        assert float(cells[3]) > 0 and float(cells[6]) > 0.1  # fit seconds, peak GB
+        assert 0.0 <= float(cells[9]) <= 1.0  # test accuracy
+    ratios = re.findall(
+        r"^(\S+) fit time / (.+) fit time \(medians\): ([0-9.]+)$", out, re.M
+    )
+    assert [(a, b) for a, b, _ in ratios] == [
+        ("first_nn.py", "tutorial as written"),
+        ("first_cnn.py", "first_nn.py"),
+    ]

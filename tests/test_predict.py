@@ -130,7 +130,7 @@ def test_printed_line_lists_the_top_classes(trained, tmp_path, run_script):
     )
     assert result.returncode == 0, result.stderr
     line = result.stdout.strip()
-    assert line.startswith(f"{photo}: ") and line.count("%") == 2 and "  (" in line
+    assert line.startswith(f"{photo}: ") and line.count("%") == 2 and "  （" in line
     best = data.CLASS_NAMES[int(np.argmax(probabilities[0]))]
     assert "（" in line and line.split(": ", 1)[1].startswith(best)
     saved = np.asarray(Image.open(tmp_path / "seen" / "shoe.png"))

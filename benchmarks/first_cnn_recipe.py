@@ -1,0 +1,51 @@
+"""first_cnn.py's recipe with timers, for bench_train.py to measure.
+
+Usage: python benchmarks/first_cnn_recipe.py [EPOCHS [TRAIN_SIZE]]
+Prints one JSON line of timings, like tutorial_as_written.py.
+"""
+
+import time
+
+STARTED = time.perf_counter()
+
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from lesson import data  # noqa: E402
+from lesson.console import import_tensorflow  # noqa: E402
+from lesson.flags import DEFAULT_SEED  # noqa: E402
+from lesson.model import (  # noqa: E402
+    CNN_EPOCHS,
+    build_cnn,
+    compile_cnn,
+    normalize,
+    predict_probabilities,
+    train,
+)
+from timing import EpochTimer, report  # noqa: E402
+
+EPOCHS = int(sys.argv[1]) if len(sys.argv) > 1 else CNN_EPOCHS
+SUBSET = int(sys.argv[2]) if len(sys.argv) > 2 else None
+
+tf = import_tensorflow()
+tf.keras.utils.set_random_seed(DEFAULT_SEED)
+(train_images, train_labels), (test_images, test_labels) = data.load_data()
+if SUBSET:
+    train_images, train_labels = train_images[:SUBSET], train_labels[:SUBSET]
+    test_images, test_labels = test_images[: SUBSET // 4], test_labels[: SUBSET // 4]
+train_images = normalize(train_images)[..., tf.newaxis]
+test_images = normalize(test_images)[..., tf.newaxis]
+model = compile_cnn(build_cnn())
+
+
+timer = EpochTimer()
+fit_started = time.perf_counter()
+history, fit_seconds = train(
+    model, train_images, train_labels, EPOCHS, verbose=0, callbacks=[timer]
+)
+test_loss, test_acc = model.evaluate(test_images, test_labels, verbose=2)
+predictions = predict_probabilities(model, test_images)
+
+report(STARTED, fit_started, fit_seconds, timer, test_acc)
