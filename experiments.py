@@ -19,6 +19,7 @@ output folder.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -283,6 +284,7 @@ def plot_grid(rows, chosen):
 def run(args):
     """Train the grid, choose by validation accuracy, write the table, JSON and figure."""
     output_dir = prepare_output_dir(args.output_dir)
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # as in first_nn.py step 2
     train_pair, validation, test = split_data(args)
     trainings = len(args.hidden_units)
     print(

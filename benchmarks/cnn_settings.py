@@ -1,13 +1,17 @@
-"""Measure first_cnn.py's speed settings: XLA on or off, 1 or 32 steps per execution.
+"""Measure first_cnn.py's speed settings: XLA, steps per execution, oneDNN's custom ops.
 
     python benchmarks/cnn_settings.py            # 2 epochs of each setting, full data
 
-Trains first_cnn.py's network (seed 42) once per setting, in this one process,
-and prints each epoch's seconds and the test accuracy at the end. The setting
-first_cnn.py uses is marked; it asserts nothing about time.
+Trains first_cnn.py's network (seed 42) once per setting, each in its own
+process (oneDNN is chosen before TensorFlow starts), and prints each epoch's
+seconds and the test accuracy at the end. The setting first_cnn.py uses is
+marked; it asserts nothing about time.
 """
 
 import argparse
+import json
+import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -24,8 +28,9 @@ from lesson.model import (  # noqa: E402
     normalize,
 )
 
-# (jit_compile, steps_per_execution)
-SETTINGS = [(True, 32), (False, 1), (False, 32)]
+# (jit_compile, steps_per_execution, oneDNN's custom ops)
+SETTINGS = [(True, 32, True), (False, 1, True), (False, 32, False), (False, 32, True)]
+FIRST_CNN = (CNN_JIT_COMPILE, STEPS_PER_EXECUTION, True)
 
 
 def measure(jit_compile, steps_per_execution, epochs, train, test):
@@ -48,6 +53,31 @@ def measure(jit_compile, steps_per_execution, epochs, train, test):
     return seconds, model.evaluate(*test, verbose=0)[1]
 
 
+def measure_here(jit_compile, steps, epochs):
+    """The child process: train one setting and print its result as JSON."""
+    tf = import_tensorflow()
+    (train_images, train_labels), (test_images, test_labels) = data.load_data()
+    train = (normalize(train_images)[..., tf.newaxis], train_labels)
+    test = (normalize(test_images)[..., tf.newaxis], test_labels)
+    seconds, accuracy = measure(jit_compile, steps, epochs, train, test)
+    print(json.dumps({"seconds": seconds, "accuracy": accuracy}))
+
+
+def measure_in_child(setting, epochs):
+    """Run one setting in a fresh process with oneDNN chosen; return its result."""
+    jit_compile, steps, onednn = setting
+    env = {**os.environ, "TF_ENABLE_ONEDNN_OPTS": "1" if onednn else "0"}
+    command = [sys.executable, __file__, "--epochs", str(epochs), "--child"]
+    command += [str(int(jit_compile)), str(steps)]
+    result = subprocess.run(
+        command, env=env, capture_output=True, text=True, encoding="utf-8"
+    )
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"setting {setting} failed: {last}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         description=__doc__.splitlines()[0],
@@ -56,19 +86,33 @@ def main(argv=None):
     parser.add_argument(
         "--epochs", type=positive_int, default=2, help="epochs of each setting"
     )
+    parser.add_argument(
+        "--child",
+        nargs=2,
+        type=int,
+        metavar=("JIT", "STEPS"),
+        help="internal: measure one setting in this process",
+    )
     args = parser.parse_args(argv)
-    tf = import_tensorflow()
-    (train_images, train_labels), (test_images, test_labels) = data.load_data()
-    train = (normalize(train_images)[..., tf.newaxis], train_labels)
-    test = (normalize(test_images)[..., tf.newaxis], test_labels)
-    print("| jit_compile | steps_per_execution | seconds per epoch | test accuracy | |")
-    print("|---|---|---|---|---|")
-    for jit_compile, steps in SETTINGS:
-        seconds, accuracy = measure(jit_compile, steps, args.epochs, train, test)
-        used = (jit_compile, steps) == (CNN_JIT_COMPILE, STEPS_PER_EXECUTION)
+    if args.child:
+        measure_here(bool(args.child[0]), args.child[1], args.epochs)
+        return 0
+    print(
+        "| jit_compile | steps_per_execution | oneDNN custom ops "
+        "| seconds per epoch | test accuracy | |"
+    )
+    print("|---|---|---|---|---|---|")
+    for setting in SETTINGS:
+        try:
+            result = measure_in_child(setting, args.epochs)
+        except RuntimeError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        seconds = ", ".join(f"{s:.1f}" for s in result["seconds"])
+        jit_compile, steps, onednn = setting
         print(
-            f"| {jit_compile} | {steps} | {', '.join(f'{s:.1f}' for s in seconds)} "
-            f"| {accuracy:.4f} | {'first_cnn.py' if used else ''} |",
+            f"| {jit_compile} | {steps} | {'on' if onednn else 'off'} | {seconds} "
+            f"| {result['accuracy']:.4f} | {'first_cnn.py' if setting == FIRST_CNN else ''} |",
             flush=True,
         )
     return 0

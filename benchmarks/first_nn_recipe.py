@@ -8,8 +8,11 @@ import time
 
 STARTED = time.perf_counter()
 
+import os  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
+
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # as in first_nn.py step 2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
