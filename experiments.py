@@ -17,8 +17,6 @@ Writes experiments.md (a table), experiments.json and experiments.png to the
 output folder.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 import time

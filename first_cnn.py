@@ -254,7 +254,7 @@ print(f"\nTest accuracy: {test_acc:.4f}")
 results.print_overfitting(history.history, test_acc)
 
 curves = figures.learning_curves(history.history, test_loss, test_acc)
-saved.save(curves, "step08_learning_curves")
+saved.save(curves, "step09_learning_curves")
 test_predicted = np.argmax(model.predict(test_images, verbose=0), axis=1)
 counts = results.confusion_matrix(test_labels, test_predicted)
 saved.save(figures.confusion_matrix(counts), "step09_confusion_matrix")

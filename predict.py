@@ -10,8 +10,6 @@ centre on a 28x28 canvas, make the item light on a dark background, 8-bit
 grayscale; then scale to 0-1 exactly as training did.
 """
 
-from __future__ import annotations
-
 import argparse
 import json
 import sys
@@ -31,6 +29,7 @@ from lesson.results import MODEL_FILE
 
 DEFAULT_MODEL = DEFAULT_OUTPUT_DIR / MODEL_FILE
 SIZE = 28  # Fashion-MNIST pictures are 28x28
+MODEL_INPUTS = {(SIZE, SIZE), (SIZE, SIZE, 1)}  # first_nn.py's, first_cnn.py's
 # Gray levels from the background colour that still count as background.
 TRIM_TOLERANCE = 32
 
@@ -142,9 +141,12 @@ def load_trained_model(path):
     """The model first_nn.py saved, or a LessonError saying what to do."""
     path = Path(path)
     if not path.exists():
-        raise LessonError(f"no trained model at {path}; run python first_nn.py first")
+        raise LessonError(
+            f"no trained model at {path}; run python first_nn.py "
+            "(or python first_cnn.py for --model outputs/fashion_mnist_cnn.keras) first"
+        )
     try:
-        return console.import_tensorflow().keras.models.load_model(path)
+        model = console.import_tensorflow().keras.models.load_model(path)
     except Exception as exc:  # Keras raises many kinds for a bad file
         reason = (
             str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -152,6 +154,13 @@ def load_trained_model(path):
         raise LessonError(
             f"{path}: not a Keras model this program can load ({reason}); run python first_nn.py to make one"
         ) from None
+    if model.input_shape[1:] not in MODEL_INPUTS or model.output_shape[-1:] != (10,):
+        raise LessonError(
+            f"{path}: takes {model.input_shape[1:]} and gives {model.output_shape[-1]} "
+            "scores, not a 28x28 picture and 10 class scores; use a model first_nn.py "
+            "or first_cnn.py saved"
+        )
+    return model
 
 
 def top_classes(probabilities, k):
@@ -192,7 +201,7 @@ def as_json(image, probabilities, k):
             "probabilities": [float(p) for p in probabilities],
             "top": top_classes(probabilities, k),
         },
-        ensure_ascii=False,
+        ensure_ascii=True,  # any console can carry it; JSON readers restore it
     )
 
 
@@ -202,10 +211,10 @@ def save_inputs(folder, pictures):
     for image, picture in pictures:
         name = Path(image).stem or "image"
         candidate, number = name, 1
-        while candidate in used:
+        while candidate.casefold() in used:  # Windows and macOS ignore case
             number += 1
             candidate = f"{name}-{number}"
-        used.add(candidate)
+        used.add(candidate.casefold())
         write_atomically(
             folder / f"{candidate}.png",
             lambda temporary: Image.fromarray(picture).save(temporary, format="PNG"),

@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO))
 from benchmarks.bench_photos import as_colour, upscale, white_background  # noqa: E402
 from lesson import data, errors  # noqa: E402
 from lesson.files import prepare_output_dir, write_atomically, write_text  # noqa: E402
-from lesson.flags import NOTEBOOK_FLAGS  # noqa: E402
+from lesson.flags import NOTEBOOK_FLAGS, split_flags  # noqa: E402
 
 EXAMPLES = {"boot": 0, "pullover": 1, "shirt": 4}  # test image indices
 ANSI_CODE = re.compile(r"\x1b\[[0-9;]*m")
@@ -46,16 +46,6 @@ def execute(lesson, lesson_flags, run_dir, timeout):
     import nbformat
 
     notebook = jupytext.read(lesson)
-    home = Path(run_dir) / "home"
-    home.mkdir()
-    os.environ.update(
-        HOME=str(home),
-        KERAS_HOME=str(home / ".keras"),
-        PYTHONPATH=str(REPO),
-        **{NOTEBOOK_FLAGS: lesson_flags},
-    )
-    for name in ("DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND", "TF_CPP_MIN_LOG_LEVEL"):
-        os.environ.pop(name, None)
     client = nbclient.NotebookClient(
         notebook,
         timeout=timeout,
@@ -93,7 +83,7 @@ def merged_streams(outputs):
 
 def run_second_lesson(run_dir, lesson_flags):
     """first_cnn.py beside the notebook's outputs; prints what it printed."""
-    command = [sys.executable, str(REPO / "first_cnn.py"), *lesson_flags.split()]
+    command = [sys.executable, str(REPO / "first_cnn.py"), *split_flags(lesson_flags)]
     result = subprocess.run(
         [*command, "--output-dir", "outputs"],
         cwd=run_dir,
@@ -136,8 +126,27 @@ def make_example_photos(images):
         print(f"wrote {path}")
 
 
+def use_empty_home(run_dir, lesson_flags):
+    """This process's environment, for the runs: an empty home, no display."""
+    home = Path(run_dir) / "home"
+    home.mkdir()
+    os.environ.update(
+        HOME=str(home),
+        USERPROFILE=str(home),
+        KERAS_HOME=str(home / ".keras"),
+        PYTHONPATH=os.pathsep.join(
+            filter(None, [str(REPO), os.environ.get("PYTHONPATH")])
+        ),
+        **{NOTEBOOK_FLAGS: lesson_flags},
+    )
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND", "TF_CPP_MIN_LOG_LEVEL"):
+        os.environ.pop(name, None)
+
+
 def render(args):
+    saved_environment = dict(os.environ)
     with tempfile.TemporaryDirectory() as run_dir:
+        use_empty_home(run_dir, args.lesson_flags)
         text = execute(args.lesson, args.lesson_flags, run_dir, args.timeout)
         prepare_output_dir(args.notebook.parent, "--notebook")
         write_text(args.notebook, text)
@@ -146,7 +155,9 @@ def render(args):
             run_second_lesson(run_dir, args.cnn_flags)
         prepare_output_dir(args.images, "--images")
         copy_figures(run_dir, args.images, args.max_side)
-    make_example_photos(args.images)
+        make_example_photos(args.images)
+    os.environ.clear()
+    os.environ.update(saved_environment)
 
 
 def main(argv=None):

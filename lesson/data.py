@@ -80,7 +80,8 @@ def keras_cache_dir():
         )
     keras_home = os.path.expanduser(keras_home)
     if not os.access(keras_home, os.W_OK):  # get_file() falls back the same way
-        keras_home = os.path.join(tempfile.gettempdir(), ".keras")
+        base = "/tmp" if os.path.isdir("/tmp") else tempfile.gettempdir()
+        keras_home = os.path.join(base, ".keras")
     return Path(keras_home) / "datasets" / "fashion-mnist"
 
 
@@ -101,7 +102,8 @@ def stage(source_dir=None, cache_dir=None):
     notes = []
     for name, expected in FASHION_MNIST_SHA256.items():
         cached, source = cache_dir / name, source_dir / name
-        if cached.is_file() and sha256_of_gzip_content(cached) == expected:
+        cache_ok = cached.is_file() and sha256_of_gzip_content(cached) == expected
+        if cache_ok and bundled:  # a --data-dir folder is checked all the same
             continue
         if not source.is_file():
             raise data_error(source, "no such file", restore + flag_fix)
@@ -111,6 +113,8 @@ def stage(source_dir=None, cache_dir=None):
                 "corrupt or truncated, or not Fashion-MNIST (its SHA-256 differs)",
                 restore + flag_fix,
             )
+        if cache_ok:
+            continue
         if cached.exists():
             notes.append(f"{cached}: corrupt copy replaced from {source}")
         try:

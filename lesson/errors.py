@@ -42,9 +42,12 @@ def handle_uncaught():
     """
     shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
     if shell is not None:
-        shell.set_custom_exc(
-            (LessonError,), lambda shell, kind, exc, tb, tb_offset=None: report(exc)
-        )
+
+        def show(shell, kind, exc, tb, tb_offset=None):
+            report(exc)
+            return []  # IPython wants the lines of a traceback: none
+
+        shell.set_custom_exc((LessonError,), show)
         return
     default_hook = sys.excepthook
 

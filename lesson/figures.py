@@ -8,7 +8,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lesson.console import both, in_notebook, short_path
+from lesson.console import both, import_tensorflow, in_notebook, short_path
 from lesson.data import CLASS_NAMES
 from lesson.files import write_atomically
 
@@ -43,7 +43,7 @@ class FigureFolder:
             from IPython.display import display
 
             display(figure)
-        if not self.keep_open:
+        if not self.keep_open or in_notebook():  # a notebook has shown it already
             plt.close(figure)
         print(both("已保存图片", "Saved figure") + f": {short_path(path)}")
         if how_to_read:
@@ -51,7 +51,7 @@ class FigureFolder:
 
     def show_kept(self):
         """--show: open the kept figures in windows, or say why it cannot."""
-        if not self.keep_open:
+        if not self.keep_open or in_notebook():
             return
         if plt.get_backend().lower() in NON_INTERACTIVE_BACKENDS:
             print(
@@ -81,7 +81,7 @@ def image_grid(images, labels, count=25):
 
 
 def learning_curves(history, test_loss, test_accuracy):
-    """Step 9: loss and accuracy per epoch, with the test result as a dashed line."""
+    """Step 9: loss and accuracy per epoch (from step 8), the test result as a dashed line."""
     epochs = np.arange(1, len(history["loss"]) + 1)
     figure, (loss_axes, accuracy_axes) = plt.subplots(1, 2, figsize=(11, 4.5))
     for axes, key, test_value in (
@@ -298,8 +298,7 @@ def first_filters(model):
 
 def feature_maps(model, image, true_label):
     """first_cnn.py step 10: one test image, then what each convolution makes of it."""
-    import tensorflow as tf
-
+    tf = import_tensorflow()
     convolutions = [layer for layer in model.layers if type(layer).__name__ == "Conv2D"]
     probe = tf.keras.Model(model.inputs, [layer.output for layer in convolutions])
     maps = probe(tf.reshape(image, (1, 28, 28, 1)))

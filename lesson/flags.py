@@ -45,6 +45,19 @@ class DefaultsHelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
         return super()._get_help_string(action)
 
 
+def seed(text):
+    """argparse type: a random seed NumPy accepts, 0 to 2**32 - 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number, got {text!r}"
+        ) from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"must be from 0 to {2**32 - 1}, got {value}")
+    return value
+
+
 def parser(description):
     """An argument parser with one-line errors and defaults in --help."""
     return LessonArgumentParser(
@@ -69,7 +82,7 @@ def add_data_arguments(parser):
         help="use the first N test examples (default: all)",
     )
     parser.add_argument(
-        "--seed", metavar="N", type=int, default=DEFAULT_SEED, help="random seed"
+        "--seed", metavar="N", type=seed, default=DEFAULT_SEED, help="random seed"
     )
     parser.add_argument(
         "--data-dir",
@@ -115,10 +128,24 @@ def lesson_parser(description, epochs=10, hidden_units=128):
     return lesson
 
 
+def split_flags(text):
+    """Flags written as on a command line; Windows paths keep their backslashes."""
+    if os.name != "nt":
+        return shlex.split(text)
+    return [
+        (
+            word[1:-1]
+            if len(word) > 1 and word[0] == word[-1] and word[0] in "'\""
+            else word
+        )
+        for word in shlex.split(text, posix=False)
+    ]
+
+
 def lesson_argv(variable=NOTEBOOK_FLAGS):
     """The command line; in a notebook, the flags in that environment variable."""
     if in_notebook():
-        return shlex.split(os.environ.get(variable, ""))
+        return split_flags(os.environ.get(variable, ""))
     return sys.argv[1:]
 
 

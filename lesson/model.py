@@ -1,7 +1,7 @@
-"""The lesson's model, compile settings and training, as functions for the tools.
+"""The lessons' models, compile settings and training, as functions for the tools.
 
-first_nn.py writes these out as the tutorial does; a test checks that both
-build the same model with the same compile settings.
+first_nn.py and first_cnn.py write these out as the tutorial does; tests check
+that both build the same models with the same compile settings.
 """
 
 import time
@@ -34,7 +34,7 @@ def build_model(hidden_units=HIDDEN_UNITS):
     )
 
 
-def compile_model(model):
+def compile_model(model, jit_compile=JIT_COMPILE):
     """Step 7: adam, cross-entropy on logits, accuracy, and the speed settings."""
     tf = import_tensorflow()
     model.compile(
@@ -42,7 +42,7 @@ def compile_model(model):
         loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
         steps_per_execution=STEPS_PER_EXECUTION,
-        jit_compile=JIT_COMPILE,
+        jit_compile=jit_compile,
     )
     return model
 
@@ -74,15 +74,7 @@ def build_cnn(filters=CNN_FILTERS, hidden_units=CNN_HIDDEN_UNITS):
 
 def compile_cnn(model):
     """first_cnn.py step 7: as compile_model(), without XLA."""
-    tf = import_tensorflow()
-    model.compile(
-        optimizer="adam",
-        loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        metrics=["accuracy"],
-        steps_per_execution=STEPS_PER_EXECUTION,
-        jit_compile=CNN_JIT_COMPILE,
-    )
-    return model
+    return compile_model(model, jit_compile=CNN_JIT_COMPILE)
 
 
 def compile_settings(model):

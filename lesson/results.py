@@ -115,15 +115,25 @@ def compare(first_metrics_path, metrics, output_dir, file_name="comparison.md"):
     Returns the table, or None (and says so) when first_nn.py has not run yet.
     """
     first_metrics_path = Path(first_metrics_path)
-    if not first_metrics_path.is_file():
+    try:
+        first = json.loads(first_metrics_path.read_text(encoding="utf-8"))
+        first["fit_seconds"], first["test_accuracy"]  # the two it cannot do without
+    except (OSError, ValueError, KeyError, TypeError):
         print(
             both(
-                f"没有找到 {short_path(first_metrics_path)}：先运行 python first_nn.py 再来比较",
-                f"No {short_path(first_metrics_path)}: run python first_nn.py to compare",
+                f"没有可用的 {short_path(first_metrics_path)}：先运行 python first_nn.py 再来比较",
+                f"No usable {short_path(first_metrics_path)}: run python first_nn.py to compare",
             )
         )
         return None
-    first = json.loads(first_metrics_path.read_text(encoding="utf-8"))
+    settings = ("train_size", "test_size", "seed")
+    if any(first.get(key) != metrics.get(key) for key in settings):
+        print(
+            both(
+                "注意：两次运行的训练集、测试集大小或种子不同",
+                "Note: the two runs differ in training size, test size or seed",
+            )
+        )
     rows = ["| | first_nn.py | first_cnn.py | change |", "|---|---|---|---|"]
 
     def row(name, before, after, fmt):

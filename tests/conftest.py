@@ -23,7 +23,7 @@ sys.path.insert(0, str(REPO))
 
 def clean_environment(home):
     """os.environ for a subprocess: an empty home and Keras home, no display,
-    and no TensorFlow log level (the lesson package sets one on import)."""
+    and no TensorFlow log level (the quiet start-up sets one)."""
     hidden = ("DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND", "TF_CPP_MIN_LOG_LEVEL")
     env = {k: v for k, v in os.environ.items() if k not in hidden}
     # HOME on Linux and macOS, USERPROFILE on Windows.

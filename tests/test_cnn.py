@@ -17,7 +17,7 @@ CNN_FIGURES = [
     "cnn_step04_first_image",
     "cnn_step04_first_25",
     "cnn_step08_filters",
-    "cnn_step08_learning_curves",
+    "cnn_step09_learning_curves",
     "cnn_step09_confusion_matrix",
     "cnn_step09_per_class_accuracy",
     "cnn_step10_first_prediction",
@@ -73,7 +73,12 @@ def test_comparison_with_first_nn_is_printed_and_saved(cnn_run):
     assert len(re.findall(r"^\| test accuracy: ", table, re.M)) == 10
 
 
-def test_comparison_without_first_nn_says_what_to_run(tmp_path, capsys):
+@pytest.mark.parametrize("content", [None, "not json", "[1, 2]", '{"seed": 42}'])
+def test_comparison_without_a_usable_first_run_says_what_to_run(
+    tmp_path, capsys, content
+):
+    if content is not None:
+        (tmp_path / "metrics.json").write_text(content, encoding="utf-8")
     assert results.compare(tmp_path / "metrics.json", {}, tmp_path) is None
     assert "run python first_nn.py to compare" in capsys.readouterr().out
     assert not (tmp_path / "comparison.md").exists()
@@ -90,7 +95,7 @@ def test_figure_is_saved_large_and_not_blank(cnn_run, name):
     assert gray.std() > 0.05
 
 
-def test_first_nn_figures_are_not_overwritten(subset_run, cnn_run):
+def test_first_nn_figures_are_not_overwritten(cnn_run):
     _, out = cnn_run
     assert not (
         out / "step04_first_image.png"
@@ -134,8 +139,4 @@ def test_bad_cnn_flags_raise_a_lesson_error(argv):
 
 def test_cnn_flag_defaults_are_the_packages():
     args = flags.parse_cnn_flags([])
-    assert (args.epochs, args.hidden_units, args.filters) == (
-        model.CNN_EPOCHS,
-        model.CNN_HIDDEN_UNITS,
-        model.CNN_FILTERS,
-    )
+    assert (args.epochs, args.hidden_units, args.filters) == (5, 64, 16)

@@ -2,6 +2,7 @@
 
 import json
 import re
+import shlex
 
 import matplotlib.image
 import numpy as np
@@ -15,7 +16,7 @@ FIGURES = [
     "step04_first_image",
     "step04_first_25",
     "step08_hidden_weights",
-    "step08_learning_curves",
+    "step09_learning_curves",
     "step09_confusion_matrix",
     "step09_per_class_accuracy",
     "step10_first_prediction",
@@ -172,7 +173,7 @@ def test_first_nn_runs_as_a_notebook_with_each_steps_output_under_it(
     jupytext = pytest.importorskip("jupytext")
     nbclient = pytest.importorskip("nbclient")
     notebook = jupytext.read(REPO / "first_nn.py")
-    flags = f"{NOTEBOOK_FLAGS} --output-dir {tmp_path}"
+    flags = f"{NOTEBOOK_FLAGS} --output-dir {shlex.quote(tmp_path.as_posix())}"
     monkeypatch.setenv("FIRST_NN_ARGS", flags)
     client = nbclient.NotebookClient(
         notebook,

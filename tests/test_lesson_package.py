@@ -91,6 +91,16 @@ def test_a_bad_data_dir_file_is_named_with_the_fix(tmp_path, damage, problem):
     assert "--data-dir" in message and "git checkout" not in message
 
 
+def test_a_data_dir_is_checked_even_when_the_cache_is_good(tmp_path):
+    data.stage(cache_dir=tmp_path / "cache")
+    with pytest.raises(errors.LessonError, match="not a folder"):
+        data.stage(tmp_path / "no-such-folder", cache_dir=tmp_path / "cache")
+    source = copy_of_the_data(tmp_path / "source")
+    (source / data.TEST_LABELS).write_bytes(b"broken")
+    with pytest.raises(errors.LessonError, match=data.TEST_LABELS):
+        data.stage(source, cache_dir=tmp_path / "cache")
+
+
 def test_a_broken_bundled_copy_says_how_to_restore_it(tmp_path, monkeypatch):
     source = copy_of_the_data(tmp_path / "bundle")
     (source / data.TEST_IMAGES).write_bytes(b"not gzip")
@@ -203,6 +213,8 @@ def test_failed_write_leaves_nothing_behind_and_says_which_file(tmp_path):
         (["--train-size", "0"], "--train-size"),
         (["--hidden-units", "-5"], "--hidden-units"),
         (["--seed", "x"], "--seed"),
+        (["--seed", "-1"], "--seed"),
+        (["--seed", str(2**32)], "--seed"),
         (["--bogus"], "--bogus"),
     ],
 )
@@ -268,6 +280,33 @@ def test_guard_turns_errors_into_one_line_and_a_status(capsys, raised, status, l
     assert errors.guard(fail) == status
     assert capsys.readouterr().err == line + "\n"
     assert errors.guard(lambda: 3) == 3
+
+
+def test_a_lesson_error_in_a_notebook_is_one_line(capsys):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        shell.run_cell(
+            "from lesson.errors import LessonError, handle_uncaught\n"
+            "handle_uncaught()\n"
+            "raise LessonError('--epochs: must be at least 1, got 0')\n"
+        )
+        printed = capsys.readouterr()
+    finally:
+        InteractiveShell.clear_instance()
+    assert printed.err == "error: --epochs: must be at least 1, got 0\n"
+    assert "Traceback" not in printed.out + printed.err
+
+
+def test_notebook_flags_keep_windows_paths(monkeypatch):
+    monkeypatch.setattr(flags.os, "name", "nt")
+    assert flags.split_flags(r'--output-dir C:\runs\a "--data-dir" "D:\my data"') == [
+        "--output-dir",
+        r"C:\runs\a",
+        "--data-dir",
+        r"D:\my data",
+    ]
 
 
 def test_versions_are_the_installed_ones():

@@ -230,6 +230,8 @@ def test_full_default_recipe_reaches_the_tutorials_accuracy(run_script, tmp_path
     assert "Epoch 10/10" in out
     accuracy = float(re.search(r"Test accuracy: ([0-9.]+)", out).group(1))
     assert accuracy >= 0.87
-    metrics = json.loads((tmp_path / "outputs" / "metrics.json").read_text())
+    metrics = json.loads(
+        (tmp_path / "outputs" / "metrics.json").read_text(encoding="utf-8")
+    )
     assert metrics["test_accuracy"] == pytest.approx(accuracy, abs=5e-5)
     assert metrics["train_size"] == 60000 and metrics["epochs"] == 10

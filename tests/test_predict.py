@@ -82,6 +82,7 @@ def test_dataset_style_png_passes_through_unchanged(trained, tmp_path, run_scrip
         assert (
             len(row["top"]) == 3 and row["top"][0]["class_index"] == row["class_index"]
         )
+    assert "\\u" in result.stdout  # Chinese escaped: JSON survives any console
 
 
 @pytest.mark.parametrize("mode", ["L", "LA", "RGB", "RGBA", "P", "I;16", "1"])
@@ -154,6 +155,24 @@ def test_a_file_that_is_not_a_model_is_refused(tmp_path, run_script):
     result = run_script("predict.py", tmp_path / "a.png", "--model", fake)
     assert_one_line_error(result)
     assert "not a Keras model" in result.stderr
+
+
+def test_a_model_of_another_shape_is_refused(tmp_path, run_script):
+    import tensorflow as tf
+
+    other = tf.keras.Sequential(
+        [
+            tf.keras.Input(shape=(32, 32, 3)),
+            tf.keras.layers.Flatten(),
+            tf.keras.layers.Dense(10),
+        ]
+    )
+    other.save(tmp_path / "other.keras")
+    photo = tmp_path / "a.png"
+    Image.fromarray(np.zeros((28, 28), np.uint8)).save(photo)
+    result = run_script("predict.py", photo, "--model", tmp_path / "other.keras")
+    assert_one_line_error(result)
+    assert "not a 28x28 picture and 10 class scores" in result.stderr
 
 
 def bad_inputs(folder):
