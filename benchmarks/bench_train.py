@@ -24,18 +24,18 @@ sys.path.insert(0, str(HERE.parent))
 
 from lesson.flags import positive_int  # noqa: E402
 
-RECIPES = {
-    "tutorial as written": HERE / "tutorial_as_written.py",
-    "first_nn.py": HERE / "first_nn_recipe.py",
-    "first_cnn.py": HERE / "first_cnn_recipe.py",
+RECIPES = {  # name: the command after the Python interpreter
+    "tutorial as written": [HERE / "tutorial_as_written.py"],
+    "first_nn.py": [HERE / "lesson_recipe.py", "first_nn"],
+    "first_cnn.py": [HERE / "lesson_recipe.py", "first_cnn"],
 }
 # (recipe, baseline): the ratios printed at the end
 RATIOS = (("first_nn.py", "tutorial as written"), ("first_cnn.py", "first_nn.py"))
 
 
-def run_once(script, epochs=None, train_size=None):
+def run_once(recipe, epochs=None, train_size=None):
     """Run one recipe in a fresh process; return its measurements."""
-    args = [sys.executable, str(script)]
+    args = [sys.executable, *map(str, recipe)]
     if epochs:
         args.append(str(epochs))
         if train_size:
@@ -46,7 +46,7 @@ def run_once(script, epochs=None, train_size=None):
     lines = [line for line in result.stdout.splitlines() if line.startswith("BENCH ")]
     if result.returncode != 0 or not lines:
         last = (result.stderr.strip().splitlines() or ["no output"])[-1]
-        raise RuntimeError(f"{script.name} failed (exit {result.returncode}): {last}")
+        raise RuntimeError(f"{recipe[-1]} failed (exit {result.returncode}): {last}")
     return json.loads(lines[-1][len("BENCH ") :])
 
 

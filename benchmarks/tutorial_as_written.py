@@ -3,7 +3,7 @@
 Prints one JSON line of timings. Run by bench_train.py, not by learners.
 The only changes are the timers, two optional arguments (epochs and a subset
 size, for the quick mode), fit's progress bar turned off (as it is in
-first_nn_recipe.py), and plt.show() left out because it would wait for a
+lesson_recipe.py), and plt.show() left out because it would wait for a
 window to be closed.
 """
 

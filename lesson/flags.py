@@ -16,17 +16,24 @@ NOTEBOOK_FLAGS = "FIRST_NN_ARGS"
 CNN_NOTEBOOK_FLAGS = "FIRST_CNN_ARGS"
 
 
-def positive_int(text):
-    """argparse type: a whole number of at least 1."""
+def whole_number(text, low, high=None):
+    """argparse helper: text as an int from low to high (no upper bound if None)."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"expected a whole number, got {text!r}"
         ) from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    if high is None and value < low:
+        raise argparse.ArgumentTypeError(f"must be at least {low}, got {value}")
+    if high is not None and not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"must be from {low} to {high}, got {value}")
     return value
+
+
+def positive_int(text):
+    """argparse type: a whole number of at least 1."""
+    return whole_number(text, 1)
 
 
 class LessonArgumentParser(argparse.ArgumentParser):
@@ -47,15 +54,7 @@ class DefaultsHelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
 
 def seed(text):
     """argparse type: a random seed NumPy accepts, 0 to 2**32 - 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected a whole number, got {text!r}"
-        ) from None
-    if not 0 <= value < 2**32:
-        raise argparse.ArgumentTypeError(f"must be from 0 to {2**32 - 1}, got {value}")
-    return value
+    return whole_number(text, 0, 2**32 - 1)
 
 
 def parser(description):

@@ -6,6 +6,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import matplotlib.image
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -95,6 +96,15 @@ def assert_one_line_error(result):
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("error: "), result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def assert_large_and_not_blank(path):
+    """A saved figure: at least 600 px on the short side, something drawn on it."""
+    pixels = matplotlib.image.imread(path)
+    assert min(pixels.shape[:2]) >= 600
+    gray = pixels[..., :3].mean(axis=2)
+    assert gray.std() > 0.05  # a blank canvas has no spread
+    assert (gray < 0.5).mean() > 0.01  # something dark was drawn
 
 
 def assert_nothing_written(folder):
