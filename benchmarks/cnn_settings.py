@@ -25,6 +25,7 @@ from lesson.model import (  # noqa: E402
     CNN_JIT_COMPILE,
     STEPS_PER_EXECUTION,
     build_cnn,
+    compile_model,
     normalize,
 )
 
@@ -35,16 +36,8 @@ FIRST_CNN = (CNN_JIT_COMPILE, STEPS_PER_EXECUTION, True)
 
 def measure(jit_compile, steps_per_execution, epochs, train, test):
     """Seconds of each epoch and the final test accuracy for one setting."""
-    tf = import_tensorflow()
-    tf.keras.utils.set_random_seed(DEFAULT_SEED)
-    model = build_cnn()
-    model.compile(
-        optimizer="adam",
-        loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        metrics=["accuracy"],
-        steps_per_execution=steps_per_execution,
-        jit_compile=jit_compile,
-    )
+    import_tensorflow().keras.utils.set_random_seed(DEFAULT_SEED)
+    model = compile_model(build_cnn(), jit_compile, steps_per_execution)
     seconds = []
     for epoch in range(epochs):
         started = time.perf_counter()

@@ -34,14 +34,16 @@ def build_model(hidden_units=HIDDEN_UNITS):
     )
 
 
-def compile_model(model, jit_compile=JIT_COMPILE):
+def compile_model(
+    model, jit_compile=JIT_COMPILE, steps_per_execution=STEPS_PER_EXECUTION
+):
     """Step 7: adam, cross-entropy on logits, accuracy, and the speed settings."""
     tf = import_tensorflow()
     model.compile(
         optimizer="adam",
         loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
-        steps_per_execution=STEPS_PER_EXECUTION,
+        steps_per_execution=steps_per_execution,
         jit_compile=jit_compile,
     )
     return model
