@@ -60,12 +60,12 @@ results.print_versions()
 # `tf` 训练模型，`np` 处理数组，`plt` 画图。TensorFlow 启动时会打印几行与 GPU、CPU 指令有关的
 # 提示，它们不是错误；`quiet_tensorflow_startup()` 只隐藏这几行，其他信息照常显示。固定随机种子：
 # 在同一台机器上，同样的种子得到同样的结果。导入之前还关掉了 oneDNN 的自定义算子：这个全连接网络的
-# 训练步骤由 XLA 编译，用不到它们，关掉以后少占大约 160 MB 内存，速度和结果都不变。
+# 训练步骤由 XLA 编译，用不到它们，关掉以后内存峰值少大约 180 MB，速度和结果都不变。
 # `tf` trains the model, `np` handles arrays, `plt` draws. TensorFlow's start-up
 # hints about GPUs and CPU instructions are not errors, and only they are hidden.
 # A fixed seed makes the run repeatable on the same machine. oneDNN's custom
 # operations are turned off first: XLA compiles this network's training step,
-# so they only cost memory (about 160 MB), not speed or results.
+# so they only cost memory (about 180 MB at the peak), not speed or results.
 
 # %%
 banner(2, "导入库", "Import the libraries")

@@ -142,8 +142,8 @@ def load_trained_model(path):
     path = Path(path)
     if not path.exists():
         raise LessonError(
-            f"no trained model at {path}; run python first_nn.py "
-            "(or python first_cnn.py for --model outputs/fashion_mnist_cnn.keras) first"
+            f"no trained model at {path}; run python first_nn.py first "
+            "(or python first_cnn.py for the second lesson's model)"
         )
     try:
         model = console.import_tensorflow().keras.models.load_model(path)
