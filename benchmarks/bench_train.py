@@ -15,14 +15,15 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from lesson.errors import LessonError, report  # noqa: E402
 from lesson.flags import positive_int  # noqa: E402
+from lesson.processes import run_python  # noqa: E402
 
 RECIPES = {  # name: the command after the Python interpreter
     "tutorial as written": [HERE / "tutorial_as_written.py"],
@@ -35,18 +36,15 @@ RATIOS = (("first_nn.py", "tutorial as written"), ("first_cnn.py", "first_nn.py"
 
 def run_once(recipe, epochs=None, train_size=None):
     """Run one recipe in a fresh process; return its measurements."""
-    args = [sys.executable, *map(str, recipe)]
+    args = list(recipe)
     if epochs:
-        args.append(str(epochs))
+        args.append(epochs)
         if train_size:
-            args.append(str(train_size))
-    result = subprocess.run(
-        args, capture_output=True, text=True, encoding="utf-8", errors="replace"
-    )
+            args.append(train_size)
+    result = run_python(args, recipe[-1])
     lines = [line for line in result.stdout.splitlines() if line.startswith("BENCH ")]
-    if result.returncode != 0 or not lines:
-        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
-        raise RuntimeError(f"{recipe[-1]} failed (exit {result.returncode}): {last}")
+    if not lines:
+        raise LessonError(f"{recipe[-1]} printed no BENCH line")
     return json.loads(lines[-1][len("BENCH ") :])
 
 
@@ -110,14 +108,11 @@ def main(argv=None):
         (1, 2000, 1) if args.quick else (None, None, args.repeats)
     )
 
-    # Put the bundled data where Keras' load_data() looks, once, before timing.
-    subprocess.run(
-        [sys.executable, "-c", "from lesson import data; data.stage()"],
-        cwd=HERE.parent,
-        check=True,
-    )
     results = {name: [] for name in args.recipes}
     try:
+        # Put the bundled data where Keras' load_data() looks, once, before timing.
+        data_staging = ["-c", "from lesson import data; data.stage()"]
+        run_python(data_staging, "putting the data in Keras' cache", cwd=HERE.parent)
         for repeat in range(repeats):
             for name in args.recipes:
                 run = run_once(RECIPES[name], epochs, train_size)
@@ -126,9 +121,8 @@ def main(argv=None):
                     f"run {repeat + 1}/{repeats} {name}: fit {run['fit_seconds']:.1f} s",
                     flush=True,
                 )
-    except RuntimeError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    except LessonError as exc:
+        return report(exc)
 
     summaries = {name: summarize(runs) for name, runs in results.items()}
     data = "2,000 training images" if args.quick else "60,000 training images"

@@ -11,7 +11,6 @@ marked; it asserts nothing about time.
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -20,7 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from lesson import data  # noqa: E402
 from lesson.console import import_tensorflow  # noqa: E402
+from lesson.errors import LessonError, report  # noqa: E402
 from lesson.flags import DEFAULT_SEED, positive_int  # noqa: E402
+from lesson.processes import run_python  # noqa: E402
 from lesson.model import (  # noqa: E402
     CNN_JIT_COMPILE,
     STEPS_PER_EXECUTION,
@@ -60,14 +61,8 @@ def measure_in_child(setting, epochs):
     """Run one setting in a fresh process with oneDNN chosen; return its result."""
     jit_compile, steps, onednn = setting
     env = {**os.environ, "TF_ENABLE_ONEDNN_OPTS": "1" if onednn else "0"}
-    command = [sys.executable, __file__, "--epochs", str(epochs), "--child"]
-    command += [str(int(jit_compile)), str(steps)]
-    result = subprocess.run(
-        command, env=env, capture_output=True, text=True, encoding="utf-8"
-    )
-    if result.returncode != 0:
-        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
-        raise RuntimeError(f"setting {setting} failed: {last}")
+    command = [__file__, "--epochs", epochs, "--child", int(jit_compile), steps]
+    result = run_python(command, f"setting {setting}", env=env)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -98,9 +93,8 @@ def main(argv=None):
     for setting in SETTINGS:
         try:
             result = measure_in_child(setting, args.epochs)
-        except RuntimeError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
+        except LessonError as exc:
+            return report(exc)
         seconds = ", ".join(f"{s:.1f}" for s in result["seconds"])
         jit_compile, steps, onednn = setting
         print(

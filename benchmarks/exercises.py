@@ -11,7 +11,6 @@ learner can check the answer of an exercise against it.
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -19,7 +18,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from lesson.errors import LessonError, report  # noqa: E402
 from lesson.flags import positive_int  # noqa: E402
+from lesson.processes import run_python  # noqa: E402
 
 # name: first_nn.py flags
 EXERCISES = {
@@ -33,14 +34,8 @@ EXERCISES = {
 
 def run_lesson(flags, seed, output_dir):
     """metrics.json of one `python first_nn.py` run."""
-    command = [sys.executable, str(REPO / "first_nn.py"), *flags, "--seed", str(seed)]
-    command += ["--output-dir", str(output_dir)]
-    result = subprocess.run(
-        command, capture_output=True, text=True, encoding="utf-8", errors="replace"
-    )
-    if result.returncode != 0:
-        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
-        raise RuntimeError(f"{' '.join(command[1:])} failed: {last}")
+    command = [REPO / "first_nn.py", *flags, "--seed", seed, "--output-dir", output_dir]
+    run_python(command, " ".join(map(str, command)))
     return json.loads((Path(output_dir) / "metrics.json").read_text(encoding="utf-8"))
 
 
@@ -86,9 +81,8 @@ def main(argv=None):
                     runs.append(
                         run_lesson(flags, seed, Path(folder) / f"{name}-{seed}")
                     )
-                except RuntimeError as exc:
-                    print(f"error: {exc}", file=sys.stderr)
-                    return 1
+                except LessonError as exc:
+                    return report(exc)
                 print(
                     f"{name} seed {seed}: test accuracy {runs[-1]['test_accuracy']:.4f}",
                     flush=True,

@@ -14,7 +14,6 @@ first_cnn.py in the same folder (so it prints its comparison), and writes:
 import argparse
 import os
 import re
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -28,6 +27,7 @@ from benchmarks.bench_photos import as_colour, upscale, white_background  # noqa
 from lesson import data, errors  # noqa: E402
 from lesson.files import prepare_output_dir, write_atomically, write_text  # noqa: E402
 from lesson.flags import NOTEBOOK_FLAGS, split_flags  # noqa: E402
+from lesson.processes import run_python  # noqa: E402
 
 EXAMPLES = {"boot": 0, "pullover": 1, "shirt": 4}  # test image indices
 ANSI_CODE = re.compile(r"\x1b\[[0-9;]*m")
@@ -83,18 +83,9 @@ def merged_streams(outputs):
 
 def run_second_lesson(run_dir, lesson_flags):
     """first_cnn.py beside the notebook's outputs; prints what it printed."""
-    command = [sys.executable, str(REPO / "first_cnn.py"), *split_flags(lesson_flags)]
-    result = subprocess.run(
-        [*command, "--output-dir", "outputs"],
-        cwd=run_dir,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-    )
-    if result.returncode != 0:
-        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
-        raise errors.LessonError(f"first_cnn.py failed: {last}")
+    command = [REPO / "first_cnn.py", *split_flags(lesson_flags)]
+    command += ["--output-dir", "outputs"]
+    result = run_python(command, "first_cnn.py", cwd=run_dir)
     print(final_text(result.stdout))
 
 
