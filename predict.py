@@ -3,11 +3,9 @@
     python predict.py shoe.jpg shirt.png
     python predict.py photos/*.jpg --top 5 --save-inputs seen/
 
-Each photo is turned into what the model learned from, the way the
-Fashion-MNIST authors made the dataset from product photos (Xiao, Rasul and
-Vollgraf, 2017): trim the background, shrink the longer edge to 28 pixels,
-centre on a 28x28 canvas, make the item light on a dark background, 8-bit
-grayscale; then scale to 0-1 exactly as training did.
+Each photo is turned into what the model learned from by lesson/photos.py
+(find the item, trim, shrink to 28x28, light item on a dark background),
+then scaled to 0-1 exactly as training did.
 """
 
 import argparse
@@ -16,153 +14,18 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
-from lesson import console, errors
+from lesson import console, errors, photos
 from lesson.console import speaks_chinese
 from lesson.data import CLASS_NAMES, CLASS_NAMES_ZH, class_name
 from lesson.errors import LessonError
 from lesson.files import prepare_output_dir, write_atomically
 from lesson.flags import DEFAULT_OUTPUT_DIR, parser, positive_int
-from lesson.model import normalize, predict_probabilities
+from lesson.model import load_trained_model
 from lesson.results import MODEL_FILE
 
 DEFAULT_MODEL = DEFAULT_OUTPUT_DIR / MODEL_FILE
-SIZE = 28  # Fashion-MNIST pictures are 28x28
-MODEL_INPUTS = {(SIZE, SIZE), (SIZE, SIZE, 1)}  # first_nn.py's, first_cnn.py's
-# Gray levels from the background colour that still count as background.
-TRIM_TOLERANCE = 32
-
-
-def read_image(path):
-    """Open an image file, upright, as (gray values 0-255, opacity 0-1)."""
-    path = Path(path)
-    if path.is_dir():
-        raise LessonError(f"{path}: is a folder, not an image; name the files in it")
-    if not path.is_file():
-        raise LessonError(f"{path}: no such file")
-    if path.stat().st_size == 0:
-        raise LessonError(f"{path}: the file is empty")
-    try:
-        with Image.open(path) as image:
-            image = ImageOps.exif_transpose(image)  # photos taken sideways
-            return image_to_gray(image)
-    except (
-        UnidentifiedImageError,
-        Image.DecompressionBombError,
-        OSError,
-        ValueError,
-        SyntaxError,
-    ) as exc:
-        problem = (
-            "not an image this program can read"
-            if isinstance(exc, UnidentifiedImageError)
-            else f"cannot read it ({exc})"
-        )
-        raise LessonError(
-            f"{path}: {problem}; use a PNG, JPEG, BMP, GIF or WebP file"
-        ) from None
-
-
-def image_to_gray(image):
-    """Any Pillow mode -> (gray values 0-255, opacity 0-1), as float32 arrays."""
-    if image.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):  # 16/32-bit gray
-        gray = np.asarray(image, dtype=np.float32)
-        top = 65535.0 if gray.max() > 255 else 255.0
-        return np.clip(gray * (255.0 / top), 0, 255), np.ones(gray.shape, np.float32)
-    rgba = np.asarray(image.convert("RGBA"), dtype=np.float32)
-    # ITU-R 601-2 luma, the same weights as Pillow's convert("L").
-    gray = rgba[..., 0] * 0.299 + rgba[..., 1] * 0.587 + rgba[..., 2] * 0.114
-    return gray, rgba[..., 3] / 255.0
-
-
-def border_median(gray):
-    """The typical colour of the outermost pixels: the background."""
-    return float(
-        np.median(np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]]))
-    )
-
-
-def looks_like_fashion_mnist(gray, opacity):
-    """28x28, fully opaque, dark border: already a dataset-style picture."""
-    return (
-        gray.shape == (SIZE, SIZE)
-        and bool((opacity == 1).all())
-        and border_median(gray) < TRIM_TOLERANCE
-    )
-
-
-def to_model_input(gray, opacity):
-    """A photo as a 28x28 uint8 picture: light item, dark background, centred."""
-    if looks_like_fashion_mnist(gray, opacity):
-        return np.rint(gray).astype(np.uint8)
-    if not (opacity > 0).any():
-        return np.zeros((SIZE, SIZE), np.uint8)
-    # Transparent pixels are background. The dataset's product photos were
-    # shot on white, so blend them into white; the opaque part is the item.
-    item = None
-    if (opacity < 1).any():
-        gray = opacity * gray + (1 - opacity) * 255.0
-        item = opacity >= 0.5
-    background = border_median(gray)
-    # Negate where the background is light, so the item is light on black,
-    # and stretch so that the background colour itself becomes 0.
-    if background >= 128:
-        ink = (background - gray) * (255.0 / max(background, 1.0))
-    else:
-        ink = (gray - background) * (255.0 / max(255.0 - background, 1.0))
-    ink = np.clip(ink, 0, 255)
-    # Trim: keep the box around every pixel that differs from the background.
-    keep = ink > TRIM_TOLERANCE if item is None else (ink > TRIM_TOLERANCE) | item
-    rows, columns = np.nonzero(keep)
-    if rows.size:
-        ink = ink[rows.min() : rows.max() + 1, columns.min() : columns.max() + 1]
-    # Shrink so the longer edge is 28, keeping the aspect ratio.
-    height, width = ink.shape
-    scale = SIZE / max(height, width)
-    new_size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    small = Image.fromarray(ink.astype(np.float32)).resize(
-        new_size, Image.Resampling.LANCZOS
-    )
-    small = np.clip(np.asarray(small), 0, 255)
-    # Centre on a black 28x28 canvas and make it 8-bit.
-    canvas = np.zeros((SIZE, SIZE), np.float32)
-    top, left = (SIZE - small.shape[0]) // 2, (SIZE - small.shape[1]) // 2
-    canvas[top : top + small.shape[0], left : left + small.shape[1]] = small
-    return np.rint(canvas).astype(np.uint8)
-
-
-def prepare_image(path):
-    """Read an image file and return the 28x28 uint8 picture the model sees."""
-    return to_model_input(*read_image(path))
-
-
-def load_trained_model(path):
-    """The model first_nn.py saved, or a LessonError saying what to do."""
-    path = Path(path)
-    if not path.exists():
-        raise LessonError(
-            f"no trained model at {path}; run python first_nn.py first "
-            "(or python first_cnn.py for the second lesson's model)"
-        )
-    try:
-        model = console.import_tensorflow().keras.models.load_model(path)
-    except Exception as exc:  # Keras raises many kinds for a bad file
-        reason = (
-            str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        )
-        raise LessonError(
-            f"{path}: not a Keras model this program can load ({reason}); run python first_nn.py to make one"
-        ) from None
-    if model.input_shape[1:] not in MODEL_INPUTS or model.output_shape[-1:] != (10,):
-        raise LessonError(
-            f"{path}: takes {model.input_shape[1:]} and gives {model.output_shape[-1]} "
-            "scores, not a 28x28 picture and 10 class scores; use a model first_nn.py "
-            "or first_cnn.py saved"
-        )
-    return model
-
-
 def top_classes(probabilities, k):
     order = np.argsort(probabilities)[::-1][:k]
     return [
@@ -208,7 +71,7 @@ def as_json(image, probabilities, k):
 def save_inputs(folder, pictures):
     """Write each 28x28 picture the model saw as folder/<image name>.png."""
     used = set()
-    for image, picture in pictures:
+    for image, photo in pictures:
         name = Path(image).stem or "image"
         candidate, number = name, 1
         while candidate.casefold() in used:  # Windows and macOS ignore case
@@ -217,7 +80,9 @@ def save_inputs(folder, pictures):
         used.add(candidate.casefold())
         write_atomically(
             folder / f"{candidate}.png",
-            lambda temporary: Image.fromarray(picture).save(temporary, format="PNG"),
+            lambda temporary: Image.fromarray(photo.picture).save(
+                temporary, format="PNG"
+            ),
         )
 
 
@@ -273,13 +138,14 @@ def classify(args):
     pictures = []
     for image in args.images:
         try:
-            pictures.append((image, prepare_image(image)))
+            pictures.append((image, photos.prepare_file(image)))
         except LessonError as exc:
             errors.report(exc)
             failed = True
     if pictures:
-        batch = normalize(np.stack([picture for _, picture in pictures]))
-        probabilities = predict_probabilities(model, batch)
+        probabilities = photos.photo_probabilities(
+            model, [photo for _, photo in pictures]
+        )
         for (image, _), row in zip(pictures, probabilities):
             print(
                 as_json(image, row, args.top)

@@ -19,10 +19,11 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import predict  # noqa: E402
-from lesson import data, errors  # noqa: E402
+from lesson import data, errors, photos  # noqa: E402
 from lesson.flags import positive_int  # noqa: E402
-from lesson.model import normalize, predict_probabilities  # noqa: E402
+from lesson.model import load_trained_model, normalize, predict_probabilities  # noqa: E402
+from lesson.flags import DEFAULT_OUTPUT_DIR  # noqa: E402
+from lesson.results import MODEL_FILE  # noqa: E402
 
 
 def white_background(image):
@@ -81,13 +82,13 @@ def measure_form(model, images, form, folder):
     for index, image in enumerate(images):
         path = Path(folder) / f"{index}{suffix}"
         Image.fromarray(make(image)).save(path)  # JPEG at Pillow's quality 75
-        pictures.append(predict.prepare_image(path))
+        pictures.append(photos.prepare_file(path).picture)
     return classify(model, pictures)
 
 
 def measure(args):
     """Print the table: one row per photo form."""
-    model = predict.load_trained_model(args.model)
+    model = load_trained_model(args.model)
     _, (test_images, test_labels) = data.load_data()
     images, labels = test_images[: args.count], test_labels[: args.count]
     original = classify(model, images)
@@ -111,7 +112,7 @@ def main(argv=None):
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument(
-        "--model", type=Path, default=predict.DEFAULT_MODEL, help="the trained model"
+        "--model", type=Path, default=DEFAULT_OUTPUT_DIR / MODEL_FILE, help="the trained model"
     )
     parser.add_argument(
         "--count",

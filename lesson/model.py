@@ -5,8 +5,10 @@ that both build the same models with the same compile settings.
 """
 
 import time
+from pathlib import Path
 
 from lesson.console import import_tensorflow
+from lesson.errors import LessonError
 
 HIDDEN_UNITS = 128
 EPOCHS = 10
@@ -116,3 +118,33 @@ def predict_probabilities(model, images):
     tf = import_tensorflow()
     images = tf.reshape(images, (-1, *model.input_shape[1:]))
     return probability_model(model).predict(images, verbose=0)
+
+
+# What a trained model of either lesson takes: first_nn.py's, first_cnn.py's.
+MODEL_INPUTS = {(28, 28), (28, 28, 1)}
+
+
+def load_trained_model(path):
+    """A model first_nn.py or first_cnn.py saved, or a LessonError saying what to do."""
+    path = Path(path)
+    if not path.exists():
+        raise LessonError(
+            f"no trained model at {path}; run python first_nn.py first "
+            "(or python first_cnn.py for the second lesson's model)"
+        )
+    try:
+        model = import_tensorflow().keras.models.load_model(path)
+    except Exception as exc:  # Keras raises many kinds for a bad file
+        reason = (
+            str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        )
+        raise LessonError(
+            f"{path}: not a Keras model this program can load ({reason}); run python first_nn.py to make one"
+        ) from None
+    if model.input_shape[1:] not in MODEL_INPUTS or model.output_shape[-1:] != (10,):
+        raise LessonError(
+            f"{path}: takes {model.input_shape[1:]} and gives {model.output_shape[-1]} "
+            "scores, not a 28x28 picture and 10 class scores; use a model first_nn.py "
+            "or first_cnn.py saved"
+        )
+    return model

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import predict
 from benchmarks.bench_photos import (
     PHOTO_FORMS,
     measure_form,
@@ -14,7 +13,7 @@ from benchmarks.bench_photos import (
     white_background,
 )
 from conftest import assert_one_line_error
-from lesson import data
+from lesson import data, photos
 from lesson.flags import DEFAULT_SEED
 from lesson.model import (
     build_model,
@@ -68,7 +67,7 @@ def test_dataset_style_png_passes_through_unchanged(trained, tmp_path, run_scrip
     for index in range(5):
         files.append(tmp_path / f"sample{index}.png")
         Image.fromarray(images[index]).save(files[-1])
-        np.testing.assert_array_equal(predict.prepare_image(files[-1]), images[index])
+        np.testing.assert_array_equal(photos.prepare_file(files[-1]).picture, images[index])
     result = run_script("predict.py", *files, "--model", path, "--json")
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
@@ -96,7 +95,7 @@ def test_every_image_mode_is_read(tmp_path, mode):
         picture = picture.convert(mode)
     path = tmp_path / "item.png"
     picture.save(path)
-    seen = predict.prepare_image(path)
+    seen = photos.prepare_file(path).picture
     assert seen.shape == (28, 28) and seen.dtype == np.uint8
     # A tall item: light, centred, with black margins left and right.
     assert seen[14, 14] > 100 and seen[:, :4].max() == 0 and seen[:, -4:].max() == 0
@@ -110,7 +109,7 @@ def test_exif_orientation_is_honoured(tmp_path):
     exif[0x0112] = 6  # "rotate 90° clockwise to view"
     path = tmp_path / "sideways.jpg"
     picture.save(path, exif=exif)
-    seen = predict.prepare_image(path)
+    seen = photos.prepare_file(path).picture
     rows, columns = np.nonzero(seen > 100)
     assert np.ptp(columns) > np.ptp(rows)  # shown upright it is wide, not tall
 
