@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image
 
 from lesson import console, errors, photos
-from lesson.console import speaks_chinese
+from lesson.console import both, speaks_chinese
 from lesson.data import CLASS_NAMES, CLASS_NAMES_ZH, class_name
 from lesson.errors import LessonError
 from lesson.files import prepare_output_dir, write_atomically
@@ -26,6 +26,8 @@ from lesson.model import load_trained_model
 from lesson.results import MODEL_FILE
 
 DEFAULT_MODEL = DEFAULT_OUTPUT_DIR / MODEL_FILE
+
+
 def top_classes(probabilities, k):
     order = np.argsort(probabilities)[::-1][:k]
     return [
@@ -55,7 +57,15 @@ def describe(image, probabilities, k):
     return f"{image}: {best}  ({', '.join(others)})"
 
 
-def as_json(image, probabilities, k):
+def notes(photo):
+    """The lines that say why an answer may be unreliable, indented."""
+    return [
+        f"  {both('注意：' + chinese, 'Note: ' + english)}"
+        for chinese, english in photos.note_lines(photo)
+    ]
+
+
+def as_json(image, photo, probabilities, k):
     best = top_classes(probabilities, 1)[0]
     return json.dumps(
         {
@@ -63,13 +73,22 @@ def as_json(image, probabilities, k):
             **best,
             "probabilities": [float(p) for p in probabilities],
             "top": top_classes(probabilities, k),
+            "notes": [english for _, english in photos.note_lines(photo)],
         },
         ensure_ascii=True,  # any console can carry it; JSON readers restore it
     )
 
 
+def save_image(path, pixels):
+    write_atomically(
+        path, lambda temporary: Image.fromarray(pixels).save(temporary, format="PNG")
+    )
+
+
 def save_inputs(folder, pictures):
-    """Write each 28x28 picture the model saw as folder/<image name>.png."""
+    """Write what the model saw for each image: folder/<image name>.png, the
+    28x28 picture, and folder/<image name>.mask.png, the pixels taken for the
+    item (white) in the photo shrunk to at most 400 pixels across."""
     used = set()
     for image, photo in pictures:
         name = Path(image).stem or "image"
@@ -78,11 +97,9 @@ def save_inputs(folder, pictures):
             number += 1
             candidate = f"{name}-{number}"
         used.add(candidate.casefold())
-        write_atomically(
-            folder / f"{candidate}.png",
-            lambda temporary: Image.fromarray(photo.picture).save(
-                temporary, format="PNG"
-            ),
+        save_image(folder / f"{candidate}.png", photo.picture)
+        save_image(
+            folder / f"{candidate}.mask.png", photo.item_mask.astype(np.uint8) * 255
         )
 
 
@@ -124,7 +141,8 @@ def parse_args(argv=None):
         metavar="DIR",
         type=Path,
         default=None,
-        help="save the 28x28 picture the model saw for each image",
+        help="save the 28x28 picture the model saw for each image, and the "
+        "pixels taken for the item (NAME.mask.png)",
     )
     return flags.parse_args(argv)
 
@@ -146,12 +164,11 @@ def classify(args):
         probabilities = photos.photo_probabilities(
             model, [photo for _, photo in pictures]
         )
-        for (image, _), row in zip(pictures, probabilities):
-            print(
-                as_json(image, row, args.top)
-                if args.json
-                else describe(image, row, args.top)
-            )
+        for (image, photo), row in zip(pictures, probabilities):
+            if args.json:
+                print(as_json(image, photo, row, args.top))
+            else:
+                print("\n".join([describe(image, row, args.top), *notes(photo)]))
         if args.save_inputs is not None:
             try:
                 save_inputs(args.save_inputs, pictures)

@@ -4,7 +4,8 @@
 
 Takes the first held-out test images, writes each back to disk in forms unlike
 the dataset (white background, upscaled, colour, off-centre with wide margins,
-transparent background, JPEG), reads them back through predict.py, and prints
+transparent background, JPEG), reads them back as predict.py does
+(lesson/photos.py), and prints
 for each form how often the predicted class is right, next to the model's
 accuracy on the original arrays, and how often it agrees with that prediction.
 """
@@ -82,8 +83,8 @@ def measure_form(model, images, form, folder):
     for index, image in enumerate(images):
         path = Path(folder) / f"{index}{suffix}"
         Image.fromarray(make(image)).save(path)  # JPEG at Pillow's quality 75
-        pictures.append(photos.prepare_file(path).picture)
-    return classify(model, pictures)
+        pictures.append(photos.prepare_file(path))
+    return photos.photo_probabilities(model, pictures).argmax(axis=1)
 
 
 def measure(args):

@@ -67,7 +67,9 @@ def test_dataset_style_png_passes_through_unchanged(trained, tmp_path, run_scrip
     for index in range(5):
         files.append(tmp_path / f"sample{index}.png")
         Image.fromarray(images[index]).save(files[-1])
-        np.testing.assert_array_equal(photos.prepare_file(files[-1]).picture, images[index])
+        np.testing.assert_array_equal(
+            photos.prepare_file(files[-1]).picture, images[index]
+        )
     result = run_script("predict.py", *files, "--model", path, "--json")
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
@@ -135,6 +137,8 @@ def test_printed_line_lists_the_top_classes(trained, tmp_path, run_script):
     assert "（" in line and line.split(": ", 1)[1].startswith(best)
     saved = np.asarray(Image.open(tmp_path / "seen" / "shoe.png"))
     assert saved.shape == (28, 28)
+    mask = np.asarray(Image.open(tmp_path / "seen" / "shoe.mask.png"))
+    assert mask.shape == (224, 224) and set(np.unique(mask)) == {0, 255}
 
 
 def test_missing_model_says_to_run_first_nn(tmp_path, run_script):
@@ -248,3 +252,118 @@ def test_bad_top_is_one_line_without_loading_a_model(run_script, tmp_path):
     result = run_script("predict.py", tmp_path / "a.png", "--top", "11")
     assert_one_line_error(result)
     assert "--top" in result.stderr and "only 10 classes" in result.stderr
+
+
+def textured_photo(height, width, seed=0):
+    """A wooden-floor-like background: uneven brown planks with grain, as RGB."""
+    rng = np.random.default_rng(seed)
+    rows = np.arange(height)[:, None]
+    columns = np.arange(width)[None, :]
+    grain = 25 * np.sin(columns / 7.0 + 3 * np.sin(rows / 40.0))
+    planks = 30 * ((columns // max(1, width // 6)) % 2)
+    noise = rng.normal(0, 12, (height, width))
+    base = 120 + grain + planks + noise + 40 * rows / height  # lit unevenly
+    rgb = np.stack([base + 40, base, base - 50], axis=-1)
+    return np.clip(rgb, 0, 255)
+
+
+def shirt_mask(height, width):
+    """A T-shirt outline: a body and two sleeves, in the middle of the frame."""
+    mask = np.zeros((height, width), bool)
+    top, bottom = height // 5, 4 * height // 5
+    mask[top:bottom, 2 * width // 5 : 3 * width // 5] = True  # body
+    mask[top : top + height // 6, width // 4 : 3 * width // 4] = True  # sleeves
+    return mask
+
+
+def test_item_on_a_textured_background_is_found(tmp_path):
+    height, width = 300, 400
+    rgb = textured_photo(height, width)
+    item = shirt_mask(height, width)
+    rgb[item] = [40, 60, 150]  # a dark blue shirt on the floor
+    path = tmp_path / "floor.jpg"
+    Image.fromarray(rgb.astype(np.uint8)).save(path, quality=90)
+    prepared = photos.prepare_file(path)
+    mask = prepared.item_mask
+    found = np.asarray(Image.fromarray(item).resize(mask.shape[::-1])) > 0
+    overlap = (mask & found).sum() / (mask | found).sum()
+    assert overlap >= 0.9, overlap
+    # Trimmed to the shirt: its sleeves fill the picture from side to side,
+    # the floor around it is black, the shirt itself light (negated dark blue).
+    picture = prepared.picture
+    columns = np.flatnonzero(picture.max(axis=0) > 0)
+    assert columns.min() <= 1 and columns.max() >= 26
+    assert picture[0].max() == 0 and picture[-1].max() == 0
+    assert picture[-3, :5].max() < 20 and picture[-3, -5:].max() < 20  # no floor
+    assert picture[14, 14] > 150
+    # The old way, "everything unlike the border colour", keeps the floor.
+    assert (picture == 0).mean() > 0.3
+
+
+def test_right_pointing_shoes_count_like_left_pointing_ones(trained, tmp_path):
+    _, model, images, labels, _ = trained
+    shoes = np.flatnonzero(np.isin(labels, photos.SHOE_CLASSES))
+    assert len(shoes) >= 50
+
+    def answers(pictures, name):
+        prepared = []
+        for index, picture in zip(shoes, pictures):
+            path = tmp_path / f"{name}{index}.png"
+            Image.fromarray(white_background(picture)).save(path)
+            prepared.append(photos.prepare_file(path))
+        mirrored = photos.photo_probabilities(model, prepared).argmax(axis=1)
+        batch = normalize(np.stack([photo.picture for photo in prepared]))
+        as_is = predict_probabilities(model, batch).argmax(axis=1)
+        return np.mean(mirrored == labels[shoes]), np.mean(as_is == labels[shoes])
+
+    left, left_as_is = answers(images[shoes], "left")
+    right, right_as_is = answers(images[shoes][:, :, ::-1], "right")
+    assert left >= left_as_is - 0.02, (left, left_as_is)  # costs left shoes ~nothing
+    assert right >= left - 0.05, (right, left)  # right shoes almost as well
+    assert right >= right_as_is + 0.10, (right, right_as_is)
+
+
+def test_transparent_png_with_black_under_the_clear_pixels(tmp_path):
+    item = np.zeros((120, 80), bool)
+    item[10:110, 15:65] = True
+    rgba = np.zeros((120, 80, 4), np.uint8)  # clear pixels hide black, not white
+    rgba[item] = [200, 30, 30, 255]  # a red item
+    path = tmp_path / "cut-out.png"
+    Image.fromarray(rgba).save(path)
+    on_white = np.full((120, 80, 3), 255, np.uint8)
+    on_white[item] = [200, 30, 30]
+    other = tmp_path / "on-white.png"
+    Image.fromarray(on_white).save(other)
+    prepared = photos.prepare_file(path)
+    np.testing.assert_array_equal(prepared.item_mask, item)
+    np.testing.assert_array_equal(prepared.picture, photos.prepare_file(other).picture)
+    assert prepared.notes == ()
+
+
+def test_a_12_megapixel_photo_is_shrunk_first(tmp_path):
+    height, width = 3000, 4000
+    rgb = textured_photo(height // 10, width // 10, seed=1)
+    item = shirt_mask(height // 10, width // 10)
+    rgb[item] = [30, 30, 30]
+    big = Image.fromarray(rgb.astype(np.uint8)).resize((width, height))
+    path = tmp_path / "phone.jpg"
+    big.save(path, quality=85)
+    prepared = photos.prepare_file(path)
+    assert max(prepared.item_mask.shape) <= photos.WORKING_SIZE
+    assert prepared.item_mask.shape[1] > prepared.item_mask.shape[0]  # still 4:3
+    assert prepared.picture.shape == (28, 28) and prepared.picture.max() > 200
+
+
+def test_a_pair_and_a_hard_background_get_a_note(tmp_path, trained, run_script):
+    pair = np.full((100, 160), 255, np.uint8)
+    pair[20:80, 20:60] = pair[20:80, 100:140] = 40  # two shoes seen from above
+    path = tmp_path / "pair.png"
+    Image.fromarray(pair).save(path)
+    assert "several" in photos.prepare_file(path).notes
+    result = run_script("predict.py", path, "--model", trained[0])
+    assert result.returncode == 0, result.stderr
+    first, note = result.stdout.splitlines()
+    assert first.startswith(f"{path}: ")
+    assert note.startswith("  注意：") and "Note: the photo seems to show more" in note
+    noise = np.random.default_rng(2).integers(0, 256, (120, 120, 3), dtype=np.uint8)
+    assert "background" in photos.prepare(Image.fromarray(noise)).notes

@@ -1,0 +1,283 @@
+"""How often the trained models are right on real clothing photos.
+
+    python benchmarks/bench_real_photos.py [--photos ../shared/real_photos] [--model PATH ...]
+
+Reads a folder of photos labelled by hand, prepares each one as predict.py
+does (lesson/photos.py) and prints, for each model: accuracy overall, per kind
+of photo and per class, top-3 accuracy, the time to prepare a photo, the same
+for two preparations typical tutorials use, and the targets. It also times a
+12-megapixel photo and draws a contact sheet: every photo beside the 28x28
+picture the model saw and its answer, right in blue, wrong in red.
+
+The folder holds the photos and a manifest.json, a list with one object per
+photo:
+
+    [{"file": "boot.jpg", "label": 9, "kind": "product-white-bg"}, ...]
+
+`file` is the photo's name in the folder, `label` its class (0-9, in the
+order of lesson.data.CLASS_NAMES) and `kind` any word that groups photos
+(for example product-white-bg, flat-lay-or-hanger, cluttered); other keys
+are ignored.
+"""
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from lesson import errors, photos  # noqa: E402
+from lesson.data import CLASS_NAMES  # noqa: E402
+from lesson.errors import LessonError  # noqa: E402
+from lesson.files import write_atomically  # noqa: E402
+from lesson.flags import DEFAULT_OUTPUT_DIR  # noqa: E402
+from lesson.model import load_trained_model, normalize  # noqa: E402
+from lesson.model import predict_probabilities  # noqa: E402
+from lesson.results import MODEL_FILE  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_PHOTOS = REPO.parent / "shared" / "real_photos"
+CNN_MODEL_FILE = "fashion_mnist_cnn.keras"
+DEFAULT_MODELS = [DEFAULT_OUTPUT_DIR / MODEL_FILE, DEFAULT_OUTPUT_DIR / CNN_MODEL_FILE]
+FLAT_LAY = "flat-lay-or-hanger"
+# model file name: (what the targets call it, overall target)
+TARGETS = {MODEL_FILE: ("dense", 0.70), CNN_MODEL_FILE: ("convolutional", 0.80)}
+FLAT_LAY_TARGET = 0.65  # with the convolutional model
+SECONDS_TARGET = 0.5  # to prepare one 12-megapixel photo
+
+
+def read_manifest(folder):
+    """The manifest's entries as (path, label, kind), or a LessonError."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise LessonError(f"{folder}: no such folder of photos; name one with --photos")
+    manifest = folder / "manifest.json"
+    try:
+        entries = json.loads(manifest.read_text("utf-8"))
+    except FileNotFoundError:
+        raise LessonError(
+            f"{manifest}: missing; list the photos there (see --help for the format)"
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise LessonError(f"{manifest}: not a JSON list of photos ({exc})") from None
+    if not isinstance(entries, list) or not entries:
+        raise LessonError(f"{manifest}: expected a non-empty JSON list of photos")
+    rows = []
+    for number, entry in enumerate(entries, 1):
+        try:
+            path, label, kind = folder / entry["file"], entry["label"], entry["kind"]
+        except (TypeError, KeyError) as exc:
+            raise LessonError(
+                f"{manifest}: entry {number} lacks {exc}; each needs file, label and kind"
+            ) from None
+        if not isinstance(label, int) or not 0 <= label < len(CLASS_NAMES):
+            raise LessonError(f"{manifest}: entry {number}: label must be 0-9")
+        rows.append((path, label, str(kind)))
+    return rows
+
+
+def resize_invert(image):
+    """What many tutorials do: grayscale, squeeze to 28x28, invert."""
+    gray = ImageOps.grayscale(image.convert("RGB")).resize((28, 28))
+    return 255 - np.asarray(gray)
+
+
+def letterbox_autocontrast(image):
+    """A careful tutorial: pad to a square, 28x28, stretch, invert on a light border."""
+    gray = ImageOps.grayscale(image.convert("RGB"))
+    values = np.asarray(gray)
+    background = int(np.median(photos.border(values)))
+    side = max(gray.size)
+    square = Image.new("L", (side, side), background)
+    square.paste(gray, ((side - gray.width) // 2, (side - gray.height) // 2))
+    small = np.asarray(ImageOps.autocontrast(square.resize((28, 28))))
+    return 255 - small if background >= 128 else small
+
+
+BASELINES = {
+    "typical tutorial: resize + invert": resize_invert,
+    "typical tutorial: letterbox + autocontrast + invert": letterbox_autocontrast,
+}
+
+
+def prepare_all(rows):
+    """PreparedPhoto per photo, the images, and the seconds each took to prepare."""
+    prepared, images, seconds = [], [], []
+    for path, _, _ in rows:
+        started = time.perf_counter()
+        image = photos.open_image(path)
+        prepared.append(photos.prepare(image))
+        seconds.append(time.perf_counter() - started)
+        images.append(image)
+    return prepared, images, seconds
+
+
+def accuracy_line(name, right, top3=None):
+    extra = f", top-3 {np.mean(top3):.2f}" if top3 is not None else ""
+    return f"  {name}: {np.mean(right):.2f} ({int(np.sum(right))}/{len(right)}){extra}"
+
+
+def report(model_path, rows, prepared, images, seconds):
+    """Print one model's results; return (overall, flat-lay accuracy, answers)."""
+    model = load_trained_model(model_path)
+    labels = np.array([label for _, label, _ in rows])
+    kinds = np.array([kind for _, _, kind in rows])
+    probabilities = photos.photo_probabilities(model, prepared)
+    answers = probabilities.argmax(axis=1)
+    right = answers == labels
+    top3 = (np.argsort(probabilities, axis=1)[:, -3:] == labels[:, None]).any(axis=1)
+    print(f"\nmodel {model_path}: {len(rows)} photos")
+    print(accuracy_line("all", right, top3))
+    for kind in sorted(set(kinds)):
+        print(accuracy_line(kind, right[kinds == kind], top3[kinds == kind]))
+    print(
+        "  per class: "
+        + ", ".join(
+            f"{CLASS_NAMES[c]} {int(right[labels == c].sum())}/{int((labels == c).sum())}"
+            for c in range(len(CLASS_NAMES))
+            if (labels == c).any()
+        )
+    )
+    for name, baseline in BASELINES.items():
+        pictures = np.stack([baseline(image) for image in images])
+        guessed = predict_probabilities(model, normalize(pictures)).argmax(axis=1)
+        print(accuracy_line(name, guessed == labels))
+    flat = right[kinds == FLAT_LAY].mean() if (kinds == FLAT_LAY).any() else None
+    return float(right.mean()), flat, answers
+
+
+def twelve_megapixel_seconds(path, repeats=3):
+    """Median seconds to open and prepare a 4000x3000 JPEG made from a photo."""
+    with Image.open(path) as image:
+        big = image.convert("RGB").resize((4000, 3000), Image.Resampling.BICUBIC)
+    with tempfile.TemporaryDirectory() as folder:
+        file = Path(folder) / "12mp.jpg"
+        big.save(file, quality=90)
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            photos.prepare_file(file)
+            times.append(time.perf_counter() - started)
+    return float(np.median(times))
+
+
+def contact_sheet(path, rows, images, prepared, answers, title):
+    """Every photo beside the 28x28 picture the model saw; answer in blue or red."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from lesson.figures import RIGHT_COLOR, WRONG_COLOR
+
+    columns = 8
+    lines = -(-len(rows) // columns)
+    figure, axes = plt.subplots(
+        lines, 2 * columns, figsize=(2 * columns * 0.9, lines * 1.1)
+    )
+    for axis in axes.flat:
+        axis.axis("off")
+    for index, ((_, label, _), image, photo, answer) in enumerate(
+        zip(rows, images, prepared, answers)
+    ):
+        row, column = divmod(index, columns)
+        thumbnail = image.convert("RGBA")
+        thumbnail.thumbnail((96, 96))
+        shown = Image.new("RGBA", thumbnail.size, "white")
+        shown.alpha_composite(thumbnail)
+        axes[row, 2 * column].imshow(shown)
+        axes[row, 2 * column + 1].imshow(photo.picture, cmap="gray", vmin=0, vmax=255)
+        colour = RIGHT_COLOR if answer == label else WRONG_COLOR
+        axes[row, 2 * column + 1].set_title(
+            CLASS_NAMES[answer], color=colour, fontsize=7, loc="left"
+        )
+    figure.suptitle(title, fontsize=10)
+    figure.tight_layout(pad=0.3)
+    write_atomically(
+        path, lambda temporary: figure.savefig(temporary, dpi=80, format="png")
+    )
+    plt.close(figure)
+    print(f"  contact sheet: {path}")
+
+
+def measure(args):
+    rows = read_manifest(args.photos)
+    missing = [str(path) for path, _, _ in rows if not path.is_file()]
+    if missing:
+        raise LessonError(f"{missing[0]}: listed in manifest.json but missing")
+    models = [path for path in args.model if Path(path).exists()]
+    if not models:
+        load_trained_model(args.model[0])  # says which command trains one
+    prepared, images, seconds = prepare_all(rows)
+    print(
+        f"{len(rows)} photos from {args.photos}; preparing one took "
+        f"{1000 * np.median(seconds):.0f} ms (median), {1000 * max(seconds):.0f} ms at most"
+    )
+    results = {}
+    for model_path in models:
+        overall, flat, answers = report(model_path, rows, prepared, images, seconds)
+        results[Path(model_path).name] = (overall, flat)
+        if args.sheet_dir is not None:
+            args.sheet_dir.mkdir(parents=True, exist_ok=True)
+            contact_sheet(
+                args.sheet_dir / f"real_photos_{Path(model_path).stem}.png",
+                rows,
+                images,
+                prepared,
+                answers,
+                f"{Path(model_path).name}: {overall:.2f} right on {len(rows)} photos",
+            )
+    big = twelve_megapixel_seconds(rows[0][0])
+    print("\ntargets:")
+    for name, (overall, flat) in results.items():
+        if name in TARGETS:
+            what, target = TARGETS[name]
+            print(
+                f"  {what} model overall {overall:.2f} (>= {target:.2f}): "
+                f"{'met' if overall >= target else 'NOT met'}"
+            )
+        if name == CNN_MODEL_FILE and flat is not None:
+            print(
+                f"  convolutional model on {FLAT_LAY} {flat:.2f} (>= {FLAT_LAY_TARGET:.2f}): "
+                f"{'met' if flat >= FLAT_LAY_TARGET else 'NOT met'}"
+            )
+    print(
+        f"  preparing a 12-megapixel JPEG {big:.2f} s (<= {SECONDS_TARGET} s): "
+        f"{'met' if big <= SECONDS_TARGET else 'NOT met'}"
+    )
+    return results, big
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument(
+        "--photos", type=Path, default=DEFAULT_PHOTOS, help="folder with manifest.json"
+    )
+    parser.add_argument(
+        "--model",
+        type=Path,
+        nargs="+",
+        default=DEFAULT_MODELS,
+        help="trained models to measure (those that exist)",
+    )
+    parser.add_argument(
+        "--sheet-dir",
+        type=Path,
+        default=DEFAULT_OUTPUT_DIR,
+        help="where the contact sheets go",
+    )
+    args = parser.parse_args(argv)
+    return errors.guard(lambda: measure(args) and 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
