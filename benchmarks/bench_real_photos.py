@@ -92,7 +92,8 @@ def letterbox_autocontrast(image):
     """A careful tutorial: pad to a square, 28x28, stretch, invert on a light border."""
     gray = ImageOps.grayscale(image.convert("RGB"))
     values = np.asarray(gray)
-    background = int(np.median(photos.border(values)))
+    edges = [values[0], values[-1], values[:, 0], values[:, -1]]
+    background = int(np.median(np.concatenate(edges)))
     side = max(gray.size)
     square = Image.new("L", (side, side), background)
     square.paste(gray, ((side - gray.width) // 2, (side - gray.height) // 2))
@@ -123,6 +124,12 @@ def accuracy_line(name, right, top3=None):
     return f"  {name}: {np.mean(right):.2f} ({int(np.sum(right))}/{len(right)}){extra}"
 
 
+def per_kind(right, kinds):
+    return "; ".join(
+        f"{kind} {right[kinds == kind].mean():.2f}" for kind in sorted(set(kinds))
+    )
+
+
 def report(model_path, rows, prepared, images, seconds):
     """Print one model's results; return (overall, flat-lay accuracy, answers)."""
     model = load_trained_model(model_path)
@@ -147,7 +154,9 @@ def report(model_path, rows, prepared, images, seconds):
     for name, baseline in BASELINES.items():
         pictures = np.stack([baseline(image) for image in images])
         guessed = predict_probabilities(model, normalize(pictures)).argmax(axis=1)
-        print(accuracy_line(name, guessed == labels))
+        print(
+            f"{accuracy_line(name, guessed == labels)}; {per_kind(guessed == labels, kinds)}"
+        )
     flat = right[kinds == FLAT_LAY].mean() if (kinds == FLAT_LAY).any() else None
     return float(right.mean()), flat, answers
 
