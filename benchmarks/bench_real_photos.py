@@ -33,6 +33,7 @@ from PIL import Image, ImageOps
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from lesson import errors, photos  # noqa: E402
+from lesson.console import import_tensorflow  # noqa: E402
 from lesson.data import CLASS_NAMES  # noqa: E402
 from lesson.errors import LessonError  # noqa: E402
 from lesson.files import write_atomically  # noqa: E402
@@ -220,9 +221,14 @@ def measure(args):
     missing = [str(path) for path, _, _ in rows if not path.is_file()]
     if missing:
         raise LessonError(f"{missing[0]}: listed in manifest.json but missing")
-    models = [path for path in args.model if Path(path).exists()]
+    models = [Path(path) for path in args.model if Path(path).exists()]
     if not models:
         load_trained_model(args.model[0])  # says which command trains one
+    for path in args.model:
+        if not Path(path).exists():
+            print(f"no model at {path}: not measured (train it to measure it too)")
+    # Keras warns when predict meets new batch sizes; here that is expected.
+    import_tensorflow().get_logger().setLevel("ERROR")
     prepared, images, seconds = prepare_all(rows)
     print(
         f"{len(rows)} photos from {args.photos}; preparing one took "
@@ -260,7 +266,6 @@ def measure(args):
         f"  preparing a 12-megapixel JPEG {big:.2f} s (<= {SECONDS_TARGET} s): "
         f"{'met' if big <= SECONDS_TARGET else 'NOT met'}"
     )
-    return results, big
 
 
 def main(argv=None):
@@ -275,7 +280,7 @@ def main(argv=None):
         "--model",
         type=Path,
         nargs="+",
-        default=DEFAULT_MODELS,
+        default=[str(path) for path in DEFAULT_MODELS],
         help="trained models to measure (those that exist)",
     )
     parser.add_argument(
@@ -285,7 +290,7 @@ def main(argv=None):
         help="where the contact sheets go",
     )
     args = parser.parse_args(argv)
-    return errors.guard(lambda: measure(args) and 0)
+    return errors.guard(lambda: measure(args))
 
 
 if __name__ == "__main__":
