@@ -48,7 +48,7 @@ class PreparedPhoto(NamedTuple):
 # Why an answer may be unreliable: (Chinese, English), the same words everywhere.
 NOTES = {
     "background": (
-        "很难把衣物和背景分开，答案可能不可靠；换一个纯色背景再拍一张试试。",
+        "很难把物品和背景分开，答案可能不可靠；换一个纯色背景再拍一张试试。",
         "the item was hard to separate from the background, so the answer may be "
         "unreliable; try again on a plain background.",
     ),
@@ -58,7 +58,7 @@ NOTES = {
         "training picture shows one.",
     ),
     "faint": (
-        "衣物和背景的明暗很接近，模型看到的图片很淡。",
+        "物品和背景的明暗很接近，所以模型看到的图片很淡。",
         "the item is about as light as its background, so the picture the model "
         "saw is faint.",
     ),
