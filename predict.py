@@ -74,6 +74,7 @@ def as_json(image, photo, probabilities, k):
             "probabilities": [float(p) for p in probabilities],
             "top": top_classes(probabilities, k),
             "notes": [english for _, english in photos.note_lines(photo)],
+            "notes_zh": [chinese for chinese, _ in photos.note_lines(photo)],
         },
         ensure_ascii=True,  # any console can carry it; JSON readers restore it
     )
@@ -88,15 +89,16 @@ def save_image(path, pixels):
 def save_inputs(folder, pictures):
     """Write what the model saw for each image: folder/<image name>.png, the
     28x28 picture, and folder/<image name>.mask.png, the pixels taken for the
-    item (white) in the photo shrunk to at most 400 pixels across."""
+    item (white) in the photo as shrunk for the search (photos.WORKING_SIZE)."""
     used = set()
     for image, photo in pictures:
         name = Path(image).stem or "image"
         candidate, number = name, 1
-        while candidate.casefold() in used:  # Windows and macOS ignore case
+        # Neither name taken yet (Windows and macOS ignore case).
+        while {candidate.casefold(), f"{candidate}.mask".casefold()} & used:
             number += 1
             candidate = f"{name}-{number}"
-        used.add(candidate.casefold())
+        used |= {candidate.casefold(), f"{candidate}.mask".casefold()}
         save_image(folder / f"{candidate}.png", photo.picture)
         save_image(
             folder / f"{candidate}.mask.png", photo.item_mask.astype(np.uint8) * 255

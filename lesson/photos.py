@@ -8,6 +8,7 @@ on a 28x28 canvas, negate (dark item on white becomes light on black), 8-bit
 grayscale.
 """
 
+import warnings
 from pathlib import Path
 from typing import NamedTuple
 
@@ -25,9 +26,13 @@ READABLE = "use a PNG, JPEG, BMP, GIF or WebP file"
 WORKING_SIZE = 400
 GRABCUT_SIZE = 256
 GRABCUT_ROUNDS = 3  # as right as 5 on the real photos, and faster
-# Colour distance from the background that still counts as background: 32
-# gray levels, as a distance in RGB space.
-TRIM_TOLERANCE = 32 * np.sqrt(3)
+# Gray levels from the background colour that still count as background, and
+# the same as a distance in RGB space.
+GRAY_TOLERANCE = 32
+TRIM_TOLERANCE = GRAY_TOLERANCE * np.sqrt(3)
+# GrabCut needs room for a border band and an inside: a thinner photo is
+# treated as a plain background.
+GRABCUT_NARROWEST = 16
 # A border whose colours spread less than this is a plain background.
 PLAIN_BORDER_SPREAD = 12
 # Brightness of the training pictures' items, measured on the first 5,000
@@ -65,6 +70,18 @@ NOTES = {
 }
 
 
+def opencv():
+    """OpenCV, or a LessonError saying how to install it."""
+    try:
+        import cv2
+    except ImportError:
+        raise LessonError(
+            "OpenCV is missing (it finds the item in a photo); "
+            "run python -m pip install -r requirements.txt"
+        ) from None
+    return cv2
+
+
 def open_image(path):
     """Open an image file, upright (EXIF rotation applied), fully read."""
     path = Path(path)
@@ -75,7 +92,10 @@ def open_image(path):
     if path.stat().st_size == 0:
         raise LessonError(f"{path}: the file is empty")
     try:
-        with Image.open(path) as image:
+        with warnings.catch_warnings(), Image.open(path) as image:
+            # Large phone photos and odd EXIF blocks are fine here: say nothing.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore", UserWarning)
             # A JPEG can be decoded straight at a fraction of its size.
             image.draft("RGB", (2 * WORKING_SIZE, 2 * WORKING_SIZE))
             return upright(image)
@@ -95,8 +115,14 @@ def open_image(path):
 
 
 def upright(image):
-    """The image turned by its EXIF tag (photos taken sideways), loaded in memory."""
-    image = ImageOps.exif_transpose(image)
+    """The image turned by its EXIF tag (photos taken sideways), loaded in memory.
+
+    A damaged EXIF block leaves the image as it is.
+    """
+    try:
+        image = ImageOps.exif_transpose(image)
+    except Exception:  # Pillow raises many kinds for a broken tag
+        pass
     image.load()
     return image
 
@@ -107,10 +133,12 @@ def to_arrays(image):
         gray = np.asarray(image, dtype=np.float32)
         top = 65535.0 if gray.max() > 255 else 255.0
         image = Image.fromarray(np.clip(gray * (255.0 / top), 0, 255).astype(np.uint8))
-    image = image.convert("RGBA")
+    if image.mode not in ("L", "LA", "RGB", "RGBA"):
+        image = image.convert("RGBA")  # palette, CMYK, ...: before shrinking
     if max(image.size) > WORKING_SIZE:
-        image = image.copy()
+        image = image.copy()  # thumbnail() works in place
         image.thumbnail((WORKING_SIZE, WORKING_SIZE), Image.Resampling.BOX)
+    image = image.convert("RGBA")
     rgba = np.asarray(image, dtype=np.float32)
     return rgba[..., :3], rgba[..., 3] / 255.0
 
@@ -126,12 +154,12 @@ def border(values):
 
 
 def is_dataset_picture(rgb, opacity):
-    """28x28, gray, fully opaque, dark border: already a Fashion-MNIST picture."""
+    """28x28, fully opaque, dark border: already a Fashion-MNIST picture."""
     gray = luma(rgb)
     return (
         gray.shape == (SIZE, SIZE)
         and bool((opacity == 1).all())
-        and np.median(border(gray)) < TRIM_TOLERANCE
+        and np.median(border(gray)) < GRAY_TOLERANCE
     )
 
 
@@ -147,7 +175,7 @@ def grabcut_mask(rgb):
     It learns colour models of the background from a band along the border
     and of the item from the rest, and separates them with a graph cut.
     """
-    import cv2
+    cv2 = opencv()
 
     full_size = rgb.shape[1], rgb.shape[0]
     scale = GRABCUT_SIZE / max(full_size)
@@ -175,33 +203,35 @@ def grabcut_mask(rgb):
     return cv2.resize(item, full_size, interpolation=cv2.INTER_NEAREST).astype(bool)
 
 
-def large_parts(mask):
-    """(labels of the mask's connected parts, those at least a quarter the largest's size)."""
-    import cv2
-
+def large_parts(mask, share):
+    """(labels of the mask's connected parts, those at least `share` of the largest)."""
+    cv2 = opencv()
     _, labels, stats, _ = cv2.connectedComponentsWithStats(
         mask.astype(np.uint8), connectivity=8
     )
     areas = stats[1:, cv2.CC_STAT_AREA]
     if areas.size == 0:
         return labels, []
-    return labels, list(np.flatnonzero(areas >= 0.25 * areas.max()) + 1)
+    return labels, list(np.flatnonzero(areas >= share * areas.max()) + 1)
 
 
 def keep_large_parts(mask):
-    """The mask without its specks."""
-    labels, large = large_parts(mask)
+    """The mask without its specks: parts under a quarter of the largest go."""
+    labels, large = large_parts(mask, 0.25)
     return np.isin(labels, large)
 
 
-def count_large_parts(mask):
-    """How many parts of the mask are large: 2 for a pair of shoes side by side."""
-    return len(large_parts(mask)[1])
+def looks_like_several(mask):
+    """Two or more parts of about the same size: a pair of shoes side by side.
+
+    (A sandal's straps or a bag's handle, smaller, do not count.)
+    """
+    return len(large_parts(mask, 0.5)[1]) > 1
 
 
 def fill_holes(mask):
     """The item's outline filled in: a striped shirt is one piece, not stripes."""
-    import cv2
+    cv2 = opencv()
 
     outside = np.pad(~mask, 1, constant_values=True).astype(np.uint8)
     cv2.floodFill(outside, None, (0, 0), 2)  # the background reached from the edge
@@ -220,29 +250,33 @@ def find_item(rgb, opacity):
     """
     notes = []
     gray = luma(rgb) * opacity + 255.0 * (1 - opacity)  # transparent means white
+    rgb = rgb * opacity[..., None] + 255.0 * (1 - opacity[..., None])
     colours = border(rgb)
     background = np.median(colours, axis=0)
     spread = np.median(np.abs(colours - background).max(axis=-1))
-    if (opacity < 0.5).any() or spread < PLAIN_BORDER_SPREAD:
-        if (opacity < 0.5).any():  # transparent: the opaque part is the item
+    # A cut-out: transparent all round (not just rounded corners).
+    cut_out = np.median(border(opacity)) < 0.5
+    height, width = gray.shape
+    narrowest = min(height, width) * min(1.0, GRABCUT_SIZE / max(height, width))
+    if cut_out or spread < PLAIN_BORDER_SPREAD or narrowest < GRABCUT_NARROWEST:
+        if cut_out:  # the opaque part is the item
             mask, level = opacity >= 0.5, 255.0
         else:
             mask, level = plain_background_mask(rgb, background), luma(background)
+            if spread >= PLAIN_BORDER_SPREAD:
+                notes.append("background")
         if level >= 128:
             ink = (level - gray) * (255.0 / max(level, 1.0))
         else:
             ink = (gray - level) * (255.0 / max(255.0 - level, 1.0))
-        if count_large_parts(mask) > 1:
-            notes.append("several")
     else:
         mask = grabcut_mask(rgb)
         if not 0.03 <= mask.mean() <= 0.9:
             notes.append("background")
-        mask = keep_large_parts(mask)  # a textured background leaves specks
-        if count_large_parts(mask) > 1:
-            notes.append("several")
-        mask = fill_holes(mask)
+        mask = fill_holes(keep_large_parts(mask))  # a texture leaves specks
         ink = np.where(mask, 255.0 - gray, 0.0)
+    if looks_like_several(mask):
+        notes.append("several")
     return mask, np.clip(ink, 0, 255), notes
 
 
@@ -255,6 +289,7 @@ def match_brightness(ink, notes):
     """Stretch the item so its brightest pixels are as bright as the dataset's."""
     item = ink[ink > 0]
     if item.size == 0:
+        notes.append("faint")  # a white item on white, say
         return ink
     brightest = np.percentile(item, 99)
     if brightest < 64:

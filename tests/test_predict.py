@@ -296,7 +296,7 @@ def test_item_on_a_textured_background_is_found(tmp_path):
     assert picture[0].max() == 0 and picture[-1].max() == 0
     assert picture[-3, :5].max() < 20 and picture[-3, -5:].max() < 20  # no floor
     assert picture[14, 14] > 150
-    # The old way, "everything unlike the border colour", keeps the floor.
+    # The floor is gone: a third of the picture and more is black.
     assert (picture == 0).mean() > 0.3
 
 
@@ -367,3 +367,25 @@ def test_a_pair_and_a_hard_background_get_a_note(tmp_path, trained, run_script):
     assert note.startswith("  注意：") and "Note: the photo seems to show more" in note
     noise = np.random.default_rng(2).integers(0, 256, (120, 120, 3), dtype=np.uint8)
     assert "background" in photos.prepare(Image.fromarray(noise)).notes
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (3, 40), (40, 3), (4, 4), (3000, 3)])
+def test_tiny_or_thin_photos_are_prepared(shape):
+    noise = np.random.default_rng(3).integers(0, 256, (*shape, 3), dtype=np.uint8)
+    prepared = photos.prepare(Image.fromarray(noise))
+    assert prepared.picture.shape == (28, 28) and "background" in prepared.notes
+
+
+def test_white_cut_out_and_rounded_corners(tmp_path):
+    white = np.zeros((50, 50, 4), np.uint8)
+    white[10:40, 10:40] = 255  # a white item on a transparent layer
+    assert photos.prepare(Image.fromarray(white)).notes == ("faint",)
+    card = np.full((300, 300, 4), 255, np.uint8)  # white, with a dark item
+    card[100:200, 120:180, :3] = 30
+    rows, columns = np.mgrid[:300, :300]
+    for row, column in [(0, 0), (0, 299), (299, 0), (299, 299)]:
+        card[(rows - row) ** 2 + (columns - column) ** 2 < 400, 3] = 0
+    prepared = photos.prepare(Image.fromarray(card))
+    # Rounded transparent corners are not a cut-out: the item is found.
+    assert prepared.item_mask.mean() < 0.1
+    assert np.flatnonzero(prepared.picture.max(axis=1)).tolist() == list(range(28))

@@ -89,4 +89,10 @@ def test_a_missing_folder_or_manifest_is_one_line(run_script, tmp_path):
     (tmp_path / "manifest.json").write_text(json.dumps([{"file": "a.jpg"}]))
     result = run_script("benchmarks/bench_real_photos.py", "--photos", tmp_path)
     assert_one_line_error(result)
-    assert "entry 1 lacks 'label'" in result.stderr
+    assert "entry 1 is not an object with file, label and kind" in result.stderr
+    (tmp_path / "manifest.json").write_text(
+        json.dumps([{"file": "a.jpg", "label": True, "kind": "x"}])
+    )
+    result = run_script("benchmarks/bench_real_photos.py", "--photos", tmp_path)
+    assert_one_line_error(result)
+    assert "entry 1: label must be 0-9" in result.stderr
