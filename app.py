@@ -150,7 +150,11 @@ def answer(classifier, output_dir, upload, choice):
     except LessonError as exc:
         # The message names the learner's file, not the server's copy of it.
         reason = str(exc).replace(str(path), name) if path else str(exc)
-        return None, None, bilingual(f"**无法识别这张图片**：{reason}", "")
+        return (
+            None,
+            None,
+            f"**无法识别这张图片 / Cannot classify this file**  \n{reason}",
+        )
     bars = {class_label(i): float(p) for i, p in enumerate(probabilities)}
     notes = [bilingual(f"⚠️ {zh}", en) for zh, en in photos.note_lines(prepared)]
     return bars, enlarge(prepared.picture), "\n\n".join(notes)
@@ -193,13 +197,16 @@ def build_page(classifier, output_dir, top):
                 )
             with gr.Column():
                 bars = gr.Label(
-                    num_top_classes=top, label="模型的答案 / The model's answer"
+                    num_top_classes=top,
+                    label="模型的答案 / The model's answer",
+                    elem_id="bars",
                 )
                 seen = gr.Image(
                     label="模型看到的 28×28 图片 / The 28×28 picture the model saw",
                     format="png",
                     image_mode="L",
                     interactive=False,
+                    buttons=["download", "fullscreen"],
                     elem_id="seen",
                 )
                 message = gr.Markdown(elem_id="message")
