@@ -252,8 +252,8 @@ def port_number(text):
     return whole_number(text, 1, 65535)
 
 
-def parse_args(argv=None):
-    flags = parser("A local web page that classifies your own clothing photos.")
+def add_models_argument(flags):
+    """--output-dir: where the page finds the lessons' models."""
     flags.add_argument(
         "--output-dir",
         metavar="DIR",
@@ -261,6 +261,11 @@ def parse_args(argv=None):
         default=DEFAULT_OUTPUT_DIR,
         help="where first_nn.py and first_cnn.py saved their models",
     )
+
+
+def parse_args(argv=None):
+    flags = parser("A local web page that classifies your own clothing photos.")
+    add_models_argument(flags)
     flags.add_argument(
         "--host",
         default=DEFAULT_HOST,

@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from lesson import errors, photos  # noqa: E402
 from lesson.errors import LessonError  # noqa: E402
-from lesson.flags import DEFAULT_OUTPUT_DIR, parser, positive_int  # noqa: E402
+from lesson.flags import parser, positive_int  # noqa: E402
+from app import add_models_argument  # noqa: E402
 from lesson.model import load_trained_model  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -90,7 +91,7 @@ def top_class(result):
 def measure(args):
     from gradio_client import Client, handle_file
 
-    from app import answer, Classifier, available_models
+    from app import Classifier, answer, available_models
 
     models = available_models(args.output_dir)
     if not models:
@@ -167,13 +168,7 @@ def measure(args):
 
 def parse_args(argv=None):
     flags = parser("Time the web page's answers and send it concurrent requests.")
-    flags.add_argument(
-        "--output-dir",
-        metavar="DIR",
-        type=Path,
-        default=DEFAULT_OUTPUT_DIR,
-        help="where first_nn.py (or first_cnn.py) saved its model",
-    )
+    add_models_argument(flags)  # the first model found is timed
     flags.add_argument(
         "--photo",
         metavar="PATH",

@@ -1,6 +1,6 @@
 """Drive app.py's page in headless Chromium, as a learner would; print JSON.
 
-    python tests/browser_check.py --output-dir DIR --screenshot PNG --bad-file FILE
+    python tests/browser_check.py --output-dir outputs --screenshot page.png [--bad-file FILE]
 
 Run by tests/test_app.py, inside a network namespace with only the loopback
 interface where the system allows it, so the app and the browser have no
@@ -144,8 +144,13 @@ def main(argv=None):
     flags = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     flags.add_argument("--output-dir", required=True, help="the models' folder")
     flags.add_argument("--screenshot", required=True, help="PNG to save")
-    flags.add_argument("--bad-file", required=True, help="a file that is no image")
+    flags.add_argument(
+        "--bad-file", help="a file that is no image (default: a short text file)"
+    )
     args = flags.parse_args(argv)
+    if args.bad_file is None:
+        args.bad_file = Path(tempfile.mkdtemp()) / "notes.png"
+        args.bad_file.write_text("this is text")
     process, url = start_app("--output-dir", args.output_dir)
     try:
         seen = check_page(url, args.screenshot, args.bad_file)
