@@ -353,7 +353,7 @@ def serve(args):
     except KeyboardInterrupt:
         print(both("已停止。", "Stopped."), flush=True)
     finally:
-        page.close()
+        page.close(verbose=False)
     return 0
 
 

@@ -13,6 +13,7 @@ class the direct computation gives for that file.
 
 import os
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -46,6 +47,10 @@ def phone_photo(folder):
     return path
 
 
+def restore_ctrl_c():
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_app(*args, env=None, timeout=STARTUP_SECONDS):
     """Start python app.py --no-browser ARGS; return (process, its address)."""
     env = dict(os.environ if env is None else env, PYTHONIOENCODING="utf-8")
@@ -56,6 +61,8 @@ def start_app(*args, env=None, timeout=STARTUP_SECONDS):
         text=True,
         encoding="utf-8",
         env=env,
+        # Ctrl-C reaches it even when this runs in the background.
+        preexec_fn=None if os.name == "nt" else restore_ctrl_c,
     )
     deadline = time.monotonic() + timeout
     for line in process.stdout:

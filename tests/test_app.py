@@ -4,6 +4,7 @@ import importlib.util
 import json
 import os
 import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -204,6 +205,15 @@ def test_without_a_model_the_app_still_starts_and_says_so(tmp_path):
     assert not bars and picture is None
     assert "python first_nn.py" in message
     assert "Traceback" not in stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Ctrl-C is a POSIX signal here")
+def test_ctrl_c_stops_the_page_quietly(models, tmp_path):
+    process, _ = start_app("--output-dir", models, env=clean_environment(tmp_path))
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr
+    assert "Stopped." in stdout and stderr == ""
 
 
 def test_concurrent_requests_are_all_answered_right(server, models, tmp_path):
