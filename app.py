@@ -344,10 +344,10 @@ def serve(args):
         footer_links=["api"],
     )
     url = f"http://{'127.0.0.1' if args.host == '0.0.0.0' else args.host}:{port}"
-    announce(url, args.host)
-    if not args.no_browser:
-        webbrowser.open(url)
     try:
+        announce(url, args.host)
+        if not args.no_browser:
+            webbrowser.open(url)
         while True:
             time.sleep(1)
     except KeyboardInterrupt:

@@ -51,15 +51,15 @@ def restore_ctrl_c():
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def start_app(*args, env=None, timeout=STARTUP_SECONDS):
+def start_app(*args, env=None, timeout=STARTUP_SECONDS, encoding="utf-8"):
     """Start python app.py --no-browser ARGS; return (process, its address)."""
-    env = dict(os.environ if env is None else env, PYTHONIOENCODING="utf-8")
+    env = dict(os.environ if env is None else env, PYTHONIOENCODING=encoding)
     process = subprocess.Popen(
         [sys.executable, str(REPO / "app.py"), "--no-browser", *map(str, args)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        encoding="utf-8",
+        encoding=encoding,
         env=env,
         # Ctrl-C reaches it even when this runs in the background.
         preexec_fn=None if os.name == "nt" else restore_ctrl_c,

@@ -208,12 +208,26 @@ def test_without_a_model_the_app_still_starts_and_says_so(tmp_path):
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="Ctrl-C is a POSIX signal here")
-def test_ctrl_c_stops_the_page_quietly(models, tmp_path):
-    process, _ = start_app("--output-dir", models, env=clean_environment(tmp_path))
+@pytest.mark.parametrize("encoding", ["cp936", "cp1252"])
+def test_ctrl_c_stops_the_page_quietly_in_any_console(models, tmp_path, encoding):
+    process, url = start_app(
+        "--output-dir",
+        models,
+        "--host",
+        "0.0.0.0",
+        env=clean_environment(tmp_path),
+        encoding=encoding,
+    )
+    lines = [process.stdout.readline()]
+    while lines[-1] and "Ctrl-C" not in lines[-1]:  # the last line it prints
+        lines.append(process.stdout.readline())
     process.send_signal(signal.SIGINT)
-    stdout, stderr = process.communicate(timeout=60)
-    assert process.returncode == 0, stderr
-    assert "Stopped." in stdout and stderr == ""
+    stdout = "".join(lines) + process.stdout.read()
+    stderr = process.stderr.read()
+    assert process.wait(timeout=60) == 0, stderr
+    assert "anyone on this network" in stdout and "Stopped." in stdout
+    assert ("已停止" in stdout) == (encoding == "cp936")
+    assert stderr == ""
 
 
 def test_concurrent_requests_are_all_answered_right(server, models, tmp_path):
