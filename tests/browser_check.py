@@ -5,8 +5,8 @@
 Run by tests/test_app.py, inside a network namespace with only the loopback
 interface where the system allows it, so the app and the browser have no
 network at all. Starts python app.py --no-browser, uploads the example boot,
-reads the answer and the 28x28 picture, saves a screenshot, uploads a bad
-file, then the example pullover, and lists every request the browser made to
+reads the answer and the 28x28 picture, saves a screenshot, uploads a file
+over 20 MB and a bad file, then the example pullover, and lists every request the browser made to
 a host other than this computer (from Chromium's performance log).
 """
 
@@ -87,6 +87,9 @@ def check_page(url, screenshot, bad_file):
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     profile = tempfile.mkdtemp(prefix="chromium-profile-")
+    too_large = Path(profile) / "huge.jpg"
+    with open(too_large, "wb") as huge:  # sparse: no disk used
+        huge.truncate(21 * 1024 * 1024)
     options.add_argument(f"--user-data-dir={profile}")
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
@@ -125,6 +128,13 @@ def check_page(url, screenshot, bad_file):
             "return [i.naturalWidth, i.naturalHeight, getComputedStyle(i).imageRendering];"
         )
         driver.save_screenshot(str(screenshot))
+        upload(too_large)
+        wait.until(lambda d: "exceed" in d.find_element(By.TAG_NAME, "body").text)
+        seen["too_large"] = next(
+            line
+            for line in driver.find_element(By.TAG_NAME, "body").text.splitlines()
+            if "exceed" in line
+        )
         upload(bad_file)
         wait.until(lambda d: text("message").strip())
         seen["bad_file"] = text("message")

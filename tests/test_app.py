@@ -341,6 +341,7 @@ def test_the_page_in_a_real_browser_with_no_network(models, tmp_path, run_script
         assert lines[1] == f"{row['class_name']}（{row['class_name_zh']}）", seen[key]
     assert seen["boot"].splitlines()[1] == "Ankle boot（踝靴）"
     assert seen["picture"] == [280, 280, "pixelated"]
+    assert "maximum allowed size of 20" in seen["too_large"], seen["too_large"]
     assert "not an image" in seen["bad_file"] and "notes.png" in seen["bad_file"]
     assert "%" not in seen["bars_after_bad_file"]
     assert "Traceback" not in seen["app_stderr"]
