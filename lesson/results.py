@@ -12,6 +12,7 @@ from lesson.data import CLASS_NAMES, keras_cache_dir
 from lesson.files import write_atomically, write_json, write_text
 
 MODEL_FILE = "fashion_mnist.keras"
+CNN_MODEL_FILE = "fashion_mnist_cnn.keras"  # first_cnn.py's
 METRICS_FILE = "metrics.json"
 LIBRARIES = ("tensorflow", "keras", "numpy", "matplotlib")
 

@@ -1,0 +1,367 @@
+"""A local web page to try the trained models on your own clothing photos.
+
+    python app.py                    # http://127.0.0.1:7860, opens the browser
+    python app.py --no-browser --port 8000
+    python app.py --host 0.0.0.0     # a phone on the same Wi-Fi can use it too
+
+Upload a photo, take one with the camera or paste one; the page shows the top
+classes as bars, the 28x28 picture the model judged (enlarged without
+smoothing) and a note when the photo looked unlike the training pictures.
+Photos are prepared by lesson/photos.py, as predict.py prepares them, so both
+give the same answer for the same file. The page works with no network: no
+web fonts, no scripts from other sites, no analytics and no update checks.
+"""
+
+import os
+import socket
+import sys
+import threading
+import time
+import webbrowser
+from pathlib import Path
+
+import numpy as np
+
+from lesson import console, errors, photos
+from lesson.console import both
+from lesson.data import CLASS_NAMES, CLASS_NAMES_ZH
+from lesson.errors import LessonError
+from lesson.flags import DEFAULT_OUTPUT_DIR, parser, whole_number
+from lesson.model import load_trained_model
+from lesson.results import CNN_MODEL_FILE, MODEL_FILE
+
+REPO = Path(__file__).resolve().parent
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 7860
+PORTS_TRIED = 100  # from --port on, the first free one is used
+MAX_UPLOAD_MB = 20
+ENLARGE = 10  # each of the 28x28 pixels shown as a 10x10 square
+EXAMPLES = [
+    REPO / "docs" / "images" / name
+    for name in ("example_boot.jpg", "example_pullover.jpg", "example_shirt.jpg")
+]
+# The lessons' models: (choice shown on the page, file in the output folder).
+MODELS = (
+    ("first_nn.py：全连接网络 / dense network", MODEL_FILE),
+    ("first_cnn.py：卷积神经网络 / convolutional network", CNN_MODEL_FILE),
+)
+NO_MODEL = (
+    "还没有训练好的模型：先运行 python first_nn.py（或者 python first_cnn.py）",
+    "No trained model yet: run python first_nn.py (or python first_cnn.py) first",
+)
+# Gradio and the Hugging Face library it uses reach the internet unless told not to.
+OFFLINE_ENVIRONMENT = {
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "HF_HUB_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+}
+# System fonts only: Chinese fonts are large, and a page that works offline
+# cannot fetch web fonts.
+SYSTEM_FONTS = (
+    "system-ui",
+    "-apple-system",
+    "Segoe UI",
+    "PingFang SC",
+    "Microsoft YaHei",
+    "Noto Sans CJK SC",
+    "sans-serif",
+)
+MONOSPACE_FONTS = ("ui-monospace", "Consolas", "Menlo", "monospace")
+CSS = "#seen img { image-rendering: pixelated; }"  # sharp squares, not a blur
+
+
+def bilingual(chinese, english):
+    """Page text: Chinese, then English on the next line."""
+    return f"{chinese}  \n{english}"
+
+
+def class_label(index):
+    """'Ankle boot（踝靴）': the bar's name on the page."""
+    return f"{CLASS_NAMES[index]}（{CLASS_NAMES_ZH[index]}）"
+
+
+def available_models(output_dir):
+    """{choice: path} for the lessons' models that exist in output_dir."""
+    return {
+        choice: Path(output_dir) / name
+        for choice, name in MODELS
+        if (Path(output_dir) / name).is_file()
+    }
+
+
+def enlarge(picture, factor=ENLARGE):
+    """Each pixel as a factor x factor square: no smoothing between pixels."""
+    return np.repeat(np.repeat(picture, factor, axis=0), factor, axis=1)
+
+
+class Classifier:
+    """The page's work: a photo file and a model file -> what to show.
+
+    Models are loaded once and kept; one answer is computed at a time.
+    """
+
+    def __init__(self):
+        self._models = {}
+        self._lock = threading.Lock()
+
+    def model(self, path):
+        path = Path(path)
+        key = (path.resolve(), path.stat().st_mtime_ns if path.exists() else None)
+        if key not in self._models:
+            self._models[key] = load_trained_model(path)
+        return self._models[key]
+
+    def classify(self, photo_path, model_path):
+        """(probabilities of the 10 classes, PreparedPhoto), or a LessonError."""
+        size = Path(photo_path).stat().st_size if Path(photo_path).is_file() else 0
+        if size > MAX_UPLOAD_MB * 1024 * 1024:
+            raise LessonError(
+                f"{photo_path}: larger than {MAX_UPLOAD_MB} MB; use a smaller photo"
+            )
+        with self._lock:
+            model = self.model(model_path)
+            prepared = photos.prepare_file(photo_path)
+            probabilities = photos.photo_probabilities(model, [prepared])[0]
+        return probabilities, prepared
+
+
+def uploaded_file(upload):
+    """(path on the server, name the learner's file had) from Gradio's file data."""
+    if upload is None:
+        return None, None
+    path = upload.get("path")
+    name = upload.get("orig_name") or (Path(path).name if path else "image")
+    return path, name
+
+
+def answer(classifier, output_dir, upload, choice):
+    """The page's reply to a photo: (bars, 28x28 picture, message)."""
+    if upload is None:
+        return None, None, ""
+    models = available_models(output_dir)
+    if not models:
+        return None, None, bilingual(*NO_MODEL)
+    model_path = models.get(choice) or next(iter(models.values()))
+    path, name = uploaded_file(upload)
+    try:
+        if path is None:
+            raise LessonError(f"{name}: the upload did not arrive; try again")
+        probabilities, prepared = classifier.classify(path, model_path)
+    except LessonError as exc:
+        # The message names the learner's file, not the server's copy of it.
+        reason = str(exc).replace(str(path), name) if path else str(exc)
+        return (
+            None,
+            None,
+            f"**无法识别这张图片 / Cannot classify this file**  \n{reason}",
+        )
+    bars = {class_label(i): float(p) for i, p in enumerate(probabilities)}
+    notes = [bilingual(f"⚠️ {zh}", en) for zh, en in photos.note_lines(prepared)]
+    return bars, enlarge(prepared.picture), "\n\n".join(notes)
+
+
+def build_page(classifier, output_dir, top):
+    """The Gradio page (not started)."""
+    import gradio as gr
+
+    models = available_models(output_dir)
+    choices = list(models)
+    with gr.Blocks(title="Fashion-MNIST", analytics_enabled=False) as page:
+        gr.Markdown(
+            "## 试试你自己的衣服照片 / Try the model on your own clothes\n"
+            + bilingual(
+                "上传照片、用摄像头拍一张，或者粘贴一张图片。右边是模型的答案，"
+                "以及它实际看到的 28×28 图片。",
+                "Upload a photo, take one with the camera, or paste one. On the "
+                "right: the model's answer and the 28×28 picture it actually saw.",
+            )
+        )
+        model_choice = gr.Radio(
+            choices=choices,
+            value=choices[0] if choices else None,
+            label="模型 / Model",
+        )
+        no_model = gr.Markdown(bilingual(*NO_MODEL), visible=not choices)
+        with gr.Row():
+            with gr.Column():
+                photo = gr.Image(
+                    sources=["upload", "webcam", "clipboard"],
+                    type="filepath",
+                    label="你的照片 / Your photo",
+                    elem_id="photo",
+                )
+                gr.Examples(
+                    examples=[[str(path)] for path in EXAMPLES if path.is_file()],
+                    inputs=photo,
+                    label="例子 / Examples",
+                )
+            with gr.Column():
+                bars = gr.Label(
+                    num_top_classes=top,
+                    label="模型的答案 / The model's answer",
+                    elem_id="bars",
+                )
+                seen = gr.Image(
+                    label="模型看到的 28×28 图片 / The 28×28 picture the model saw",
+                    format="png",
+                    image_mode="L",
+                    interactive=False,
+                    buttons=["download", "fullscreen"],
+                    elem_id="seen",
+                )
+                message = gr.Markdown(elem_id="message")
+
+        def reply(upload, choice):
+            return answer(classifier, output_dir, upload, choice)
+
+        def refresh():
+            """Models trained while the page was open appear on reloading it."""
+            found = list(available_models(output_dir))
+            return gr.Radio(choices=found, value=found[0] if found else None), (
+                gr.Markdown(visible=not found)
+            )
+
+        # preprocess=False: the photo file reaches lesson/photos.py as uploaded,
+        # so a bad file gets the support package's message.
+        for event in (photo.change, model_choice.change):
+            event(
+                reply,
+                inputs=[photo, model_choice],
+                outputs=[bars, seen, message],
+                preprocess=False,
+                api_name="classify" if event == photo.change else False,
+            )
+        page.load(refresh, outputs=[model_choice, no_model], api_name=False)
+    return page
+
+
+def first_free_port(host, start, tries=PORTS_TRIED):
+    """The first port from start on that host can listen on."""
+    for port in range(start, min(start + tries, 65536)):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((host, port))
+            except OSError:
+                continue
+            return port
+    raise LessonError(f"ports {start}-{start + tries - 1} are all in use; pass --port")
+
+
+def port_number(text):
+    """argparse type: a TCP port, 1-65535."""
+    return whole_number(text, 1, 65535)
+
+
+def add_models_argument(flags):
+    """--output-dir: where the page finds the lessons' models."""
+    flags.add_argument(
+        "--output-dir",
+        metavar="DIR",
+        type=Path,
+        default=DEFAULT_OUTPUT_DIR,
+        help="where first_nn.py and first_cnn.py saved their models",
+    )
+
+
+def parse_args(argv=None):
+    flags = parser("A local web page that classifies your own clothing photos.")
+    add_models_argument(flags)
+    flags.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help="address to listen on; 0.0.0.0 lets other devices on your network in",
+    )
+    flags.add_argument(
+        "--port",
+        metavar="N",
+        type=port_number,
+        default=DEFAULT_PORT,
+        help="port to try first; the first free one from there is used",
+    )
+    flags.add_argument(
+        "--top",
+        metavar="K",
+        type=lambda text: whole_number(text, 1, len(CLASS_NAMES)),
+        default=3,
+        help="how many classes to show as bars",
+    )
+    flags.add_argument(
+        "--no-browser", action="store_true", help="do not open the page in a browser"
+    )
+    return flags.parse_args(argv)
+
+
+def warm_up(classifier, output_dir):
+    """Load the models now and answer once, so the first photo is quick."""
+    example = next((path for path in EXAMPLES if path.is_file()), None)
+    for model_path in available_models(output_dir).values():
+        classifier.model(model_path)
+        if example is not None:
+            classifier.classify(example, model_path)
+
+
+def announce(url, host):
+    """Print the address, and what listening on every address means."""
+    print(both(f"网页地址：{url}", f"The page: {url}"), flush=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            both(
+                "注意：同一网络里的任何人都能打开并使用这个网页。手机浏览器打开 "
+                f"http://<这台电脑的 IP 地址>:{url.rsplit(':', 1)[1]}；在普通的 "
+                "http 网页上，手机可以通过“上传”按钮拍照，但不能使用实时摄像头画面。",
+                "warning: anyone on this network can open and use the page. On a "
+                f"phone, open http://<this computer's IP address>:"
+                f"{url.rsplit(':', 1)[1]}; over plain http the phone offers its "
+                "camera through the upload button, but not the live webcam view.",
+            ),
+            flush=True,
+        )
+    print(both("按 Ctrl-C 停止。", "Press Ctrl-C to stop."), flush=True)
+
+
+def serve(args):
+    if not args.output_dir.is_dir() or not available_models(args.output_dir):
+        print(both(*NO_MODEL), flush=True)
+    port = first_free_port(args.host, args.port)
+    classifier = Classifier()
+    warm_up(classifier, args.output_dir)
+    os.environ.update(OFFLINE_ENVIRONMENT)
+    with console.quiet_tensorflow_startup():  # Gradio imports many libraries
+        import gradio as gr
+
+    page = build_page(classifier, args.output_dir, args.top)
+    page.queue(default_concurrency_limit=1)
+    page.launch(
+        server_name=args.host,
+        server_port=port,
+        theme=gr.themes.Default(font=SYSTEM_FONTS, font_mono=MONOSPACE_FONTS),
+        css=CSS,
+        max_file_size=f"{MAX_UPLOAD_MB}mb",
+        allowed_paths=[str(path) for path in EXAMPLES],
+        prevent_thread_lock=True,
+        quiet=True,
+        show_error=True,
+        footer_links=["api"],
+    )
+    url = f"http://{'127.0.0.1' if args.host == '0.0.0.0' else args.host}:{port}"
+    try:
+        announce(url, args.host)
+        if not args.no_browser:
+            webbrowser.open(url)
+        while True:
+            time.sleep(1)
+    except KeyboardInterrupt:
+        print(both("已停止。", "Stopped."), flush=True)
+    finally:
+        page.close(verbose=False)
+    return 0
+
+
+def main(argv=None):
+    """Serve the page until Ctrl-C; exit status 1 after an 'error:' line."""
+    console.make_safe()
+    return errors.guard(lambda: serve(parse_args(argv)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

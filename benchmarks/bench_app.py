@@ -1,0 +1,208 @@
+"""How fast and how steady the web page (app.py) answers.
+
+    python benchmarks/bench_app.py [--output-dir outputs] [--photo PHOTO] [--repeats 20] [--concurrent 20]
+
+Starts python app.py --no-browser on a free port, sends a phone-sized photo
+through gradio_client (as the page's own upload does) and prints the median
+time from upload to answer after the first request, next to the same answer
+computed directly in this process (lesson/photos.py, no web page) as the
+baseline. Then sends --concurrent requests at once (the README's example
+photos and the phone photo in turn) and checks that each answer is the
+class the direct computation gives for that file.
+"""
+
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from lesson import errors, photos  # noqa: E402
+from lesson.errors import LessonError  # noqa: E402
+from lesson.flags import parser, positive_int  # noqa: E402
+from app import add_models_argument  # noqa: E402
+from lesson.model import load_trained_model  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+PHONE_SIZE = (4032, 3024)  # a 12-megapixel phone photo
+ADDRESS = re.compile(r"http://[0-9.]+:[0-9]+")
+STARTUP_SECONDS = 180
+
+
+def phone_photo(folder):
+    """The README's example boot enlarged to a 12-megapixel JPEG."""
+    from PIL import Image
+
+    path = Path(folder) / "phone_boot.jpg"
+    with Image.open(REPO / "docs" / "images" / "example_boot.jpg") as image:
+        image.convert("RGB").resize(PHONE_SIZE, Image.Resampling.BICUBIC).save(
+            path, quality=90
+        )
+    return path
+
+
+def restore_ctrl_c():
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def start_app(*args, env=None, timeout=STARTUP_SECONDS, encoding="utf-8"):
+    """Start python app.py --no-browser ARGS; return (process, its address)."""
+    env = dict(os.environ if env is None else env, PYTHONIOENCODING=encoding)
+    process = subprocess.Popen(
+        [sys.executable, str(REPO / "app.py"), "--no-browser", *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding=encoding,
+        env=env,
+        # Ctrl-C reaches it even when this runs in the background.
+        preexec_fn=None if os.name == "nt" else restore_ctrl_c,
+    )
+    deadline = time.monotonic() + timeout
+    for line in process.stdout:
+        match = ADDRESS.search(line)
+        if match:
+            return process, match.group(0)
+        if time.monotonic() > deadline:
+            break
+    stop_app(process)
+    raise LessonError(f"app.py did not start: {process.stderr.read().strip()}")
+
+
+def stop_app(process):
+    """End the app started by start_app(); returns what it wrote on stderr."""
+    process.terminate()
+    try:
+        _, stderr = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        _, stderr = process.communicate()
+    return stderr
+
+
+def top_class(result):
+    """The top class's name in the page's answer: through gradio_client
+    ({"label": name, ...}) or from app.answer() ({name: probability})."""
+    bars = result[0]
+    if not bars:
+        return None
+    return bars["label"] if "confidences" in bars else max(bars, key=bars.get)
+
+
+def measure(args):
+    from gradio_client import Client, handle_file
+
+    from app import Classifier, answer, available_models
+
+    models = available_models(args.output_dir)
+    if not models:
+        raise LessonError(
+            f"no trained model in {args.output_dir}; run python first_nn.py first"
+        )
+    choice, model_path = next(iter(models.items()))
+    load_trained_model(model_path)
+    with tempfile.TemporaryDirectory() as folder:
+        photo = Path(args.photo) if args.photo else phone_photo(folder)
+        files = [photo, *sorted((REPO / "docs" / "images").glob("example_*.jpg"))]
+        classifier = Classifier()
+        expected = {}
+        for path in files:
+            expected[path] = top_class(
+                answer(classifier, args.output_dir, {"path": str(path)}, choice)
+            )
+        direct = []
+        for _ in range(args.repeats):
+            started = time.perf_counter()
+            answer(classifier, args.output_dir, {"path": str(photo)}, choice)
+            direct.append(time.perf_counter() - started)
+
+        process, url = start_app("--output-dir", args.output_dir)
+        try:
+            client = Client(url, verbose=False, download_files=False)
+
+            def ask(path):
+                return client.predict(
+                    handle_file(str(path)), choice, api_name="/classify"
+                )
+
+            started = time.perf_counter()
+            first = ask(photo)
+            first_seconds = time.perf_counter() - started
+            page = []
+            for _ in range(args.repeats):
+                started = time.perf_counter()
+                ask(photo)
+                page.append(time.perf_counter() - started)
+            sent = [files[i % len(files)] for i in range(args.concurrent)]
+            started = time.perf_counter()
+            jobs = [
+                client.submit(handle_file(str(path)), choice, api_name="/classify")
+                for path in sent
+            ]
+            answers = [job.result(timeout=300) for job in jobs]
+            concurrent_seconds = time.perf_counter() - started
+        finally:
+            stop_app(process)
+
+    right = sum(top_class(a) == expected[path] for a, path in zip(answers, sent))
+    page_median, direct_median = statistics.median(page), statistics.median(direct)
+    print(f"model: {model_path}")
+    print(
+        f"photo: {args.photo or 'example_boot.jpg enlarged to %dx%d JPEG' % PHONE_SIZE}"
+    )
+    print(f"answer: {top_class(first)} (direct: {expected[photo]})")
+    print(f"first request: {1000 * first_seconds:.0f} ms")
+    print(
+        f"upload to answer, median of {args.repeats} after the first: "
+        f"{1000 * page_median:.0f} ms (min {1000 * min(page):.0f}, max {1000 * max(page):.0f})"
+    )
+    print(
+        f"the same answer computed in this process, median: {1000 * direct_median:.0f} ms; "
+        f"page / direct = {page_median / direct_median:.2f}"
+    )
+    print(
+        f"{args.concurrent} requests at once: {right}/{args.concurrent} right, "
+        f"all answered in {concurrent_seconds:.1f} s"
+    )
+    return 0 if right == args.concurrent else 1
+
+
+def parse_args(argv=None):
+    flags = parser("Time the web page's answers and send it concurrent requests.")
+    add_models_argument(flags)  # the first model found is timed
+    flags.add_argument(
+        "--photo",
+        metavar="PATH",
+        default=None,
+        help="the photo to time (default: example_boot.jpg enlarged to a "
+        "12-megapixel JPEG)",
+    )
+    flags.add_argument(
+        "--repeats",
+        metavar="N",
+        type=positive_int,
+        default=20,
+        help="timed requests after the first",
+    )
+    flags.add_argument(
+        "--concurrent",
+        metavar="N",
+        type=positive_int,
+        default=20,
+        help="requests sent at once",
+    )
+    return flags.parse_args(argv)
+
+
+def main(argv=None):
+    return errors.guard(lambda: measure(parse_args(argv)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
