@@ -1,6 +1,8 @@
-"""The training benchmark runs and prints its table (it reports; it asserts no time)."""
+"""The training benchmark runs and prints its tables (it reports; it asserts no time)."""
 
 import re
+
+import pytest
 
 
 def test_quick_benchmark_prints_its_table(run_script):
@@ -29,3 +31,19 @@ def test_quick_benchmark_prints_its_table(run_script):
         ("first_nn.py", "tutorial as written"),
         ("first_cnn.py", "first_nn.py"),
     ]
+    lessons = {}
+    for line in out.splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if cells[0] in ("python first_nn.py", "python first_cnn.py"):
+            lessons[cells[0]] = [float(cell) for cell in cells[1:]]
+    assert set(lessons) == {"python first_nn.py", "python first_cnn.py"}
+    for epochs, runs, wall, fit, outside, outside_max, peak, accuracy in lessons.values():
+        assert epochs == 1 and runs == 1
+        assert 0 < fit < wall and outside == pytest.approx(wall - fit, abs=0.11)
+        assert outside_max == outside and peak > 0.1 and 0.0 <= accuracy <= 1.0
+    assert re.search(
+        r"^python first_cnn.py fit time / python first_nn.py fit time "
+        r"\(medians\): [0-9.]+$",
+        out,
+        re.M,
+    )
