@@ -57,8 +57,8 @@ class CollectorTimer:
             self.seconds += time.perf_counter() - self.started
 
 
-def time_cells(lesson, lesson_argv, show_output=False):
-    """Run the lesson's cells; [(description, seconds)] and its namespace."""
+def time_cells(lesson, lesson_argv, collector, show_output=False):
+    """Run the lesson's cells; [(description, seconds, collector seconds)], namespace."""
     cells = code_cells(Path(lesson).read_text(encoding="utf-8"))
     namespace = {"__name__": "__main__", "__file__": str(lesson)}
     sys.argv = [str(lesson), *lesson_argv]
@@ -70,22 +70,31 @@ def time_cells(lesson, lesson_argv, show_output=False):
             code = compile(cell, f"{lesson} cell {number}", "exec")
             quiet = contextlib.redirect_stdout(hidden)
             with contextlib.nullcontext() if show_output else quiet:
-                started = time.perf_counter()
+                started, collected = time.perf_counter(), collector.seconds
                 exec(code, namespace)
-                timings.append((describe(cell, step), time.perf_counter() - started))
+                seconds = time.perf_counter() - started
+                timings.append(
+                    (describe(cell, step), seconds, collector.seconds - collected)
+                )
     return timings, namespace
 
 
-def table(timings, fit_seconds, wall_seconds, collector_seconds):
-    rows = ["| cell | seconds | share of the run |", "|---|---|---|"]
-    for description, seconds in timings:
-        rows.append(f"| {description} | {seconds:.2f} | {seconds / wall_seconds:.0%} |")
-    before = wall_seconds - sum(seconds for _, seconds in timings)
-    rows.append(f"| before the first cell (Python, this tool) | {before:.2f} | |")
-    rows.append(f"| **the whole run** | {wall_seconds:.2f} | 100% |")
-    rows.append(f"| of which `model.fit` | {fit_seconds:.2f} | |")
-    rows.append(f"| outside `model.fit` | {wall_seconds - fit_seconds:.2f} | |")
-    rows.append(f"| garbage collection, in all cells | {collector_seconds:.2f} | |")
+def table(timings, fit_seconds, wall_seconds):
+    rows = [
+        "| cell | seconds | share of the run | of which garbage collection |",
+        "|---|---|---|---|",
+    ]
+    for description, seconds, collected in timings:
+        share = seconds / wall_seconds
+        rows.append(
+            f"| {description} | {seconds:.2f} | {share:.0%} | {collected:.2f} |"
+        )
+    before = wall_seconds - sum(seconds for _, seconds, _ in timings)
+    collected = sum(collected for _, _, collected in timings)
+    rows.append(f"| before the first cell (Python, this tool) | {before:.2f} | | |")
+    rows.append(f"| **the whole run** | {wall_seconds:.2f} | 100% | {collected:.2f} |")
+    rows.append(f"| of which `model.fit` | {fit_seconds:.2f} | | |")
+    rows.append(f"| outside `model.fit` | {wall_seconds - fit_seconds:.2f} | | |")
     return "\n".join(rows)
 
 
@@ -105,10 +114,11 @@ def main(argv=None):
     args, lesson_argv = parser.parse_known_args(argv)
     collector = CollectorTimer()
     gc.callbacks.append(collector)
-    timings, namespace = time_cells(REPO / args.lesson, lesson_argv, args.show_output)
+    timings, namespace = time_cells(
+        REPO / args.lesson, lesson_argv, collector, args.show_output
+    )
     wall_seconds = time.perf_counter() - STARTED
-    fit_seconds = namespace.get("fit_seconds", 0.0)
-    print(table(timings, fit_seconds, wall_seconds, collector.seconds))
+    print(table(timings, namespace.get("fit_seconds", 0.0), wall_seconds))
     return 0
 
 
