@@ -20,7 +20,7 @@
 # | 图片的形状 / image shape | (28, 28) | (28, 28, 1) | 卷积层需要一个通道轴 / Conv2D wants a channel axis |
 # | 模型 / model | Flatten → Dense(128) → Dense(10) | 2 × (Conv2D → MaxPooling2D) → Flatten → Dense(64) → Dense(10) | 先找局部图案 / local patterns first |
 # | 提速设置 / speed setting | `jit_compile=True` | `jit_compile=False` | 在 CPU 上 XLA 让卷积变慢 / XLA slows convolutions on a CPU |
-# | 批次大小 / batch size | 32 | 64 | 每批 32 张时每一步的固定开销太大，只有 AVX2 的 CPU 上慢一倍 / at 32 a step's fixed costs dominate: twice as slow on AVX2-only CPUs |
+# | 批次大小 / batch size | 32 | 64 | 步数减半，每一步的固定开销也少一半 / half the steps, half their fixed costs |
 # | 训练轮数 / epochs | 10 | 5 | 每一步计算多得多 / each step costs more |
 # | oneDNN 自定义算子 / oneDNN custom ops | 关 / off | 开 / on | 卷积靠它快近一倍 / convolutions run about twice as fast with them |
 #
@@ -218,18 +218,18 @@ print(compile_settings(model))
 # ## 步骤 8：训练模型 / Step 8: Train the model
 #
 # 一个 epoch（轮）就是让模型把训练集的 60,000 张图片都看一遍。这一课的批次大小是 64（第一课是 32），
-# 所以每轮 60000 / 64 ≈ 938 步，Keras 显示 `938/938`（最后一批只有 32 张）。每一步都有一份固定开销，
-# 批次大一倍，步数就少一半：在只有 AVX2 的 CPU 上训练快一倍，准确率几乎不变（README 里有测量结果）。
+# 所以每轮 60000 / 64 ≈ 938 步，Keras 显示 `938/938`（最后一批只有 32 张）。除了卷积本身，每一步还有
+# 一份固定开销；批次大一倍，步数就少一半，训练更快，准确率几乎不变（README 里有测量结果）。
 # 卷积网络每一步的计算多得多，所以默认只训练 5 轮。
 # One epoch is 938 steps of 64 pictures (`938/938`; lesson 1 used batches of
-# 32). Every step has a fixed cost, so half the steps train twice as fast on
-# AVX2-only CPUs at about the same accuracy (measured in the README). A
+# 32). Besides the convolutions every step has a fixed cost, so half the steps
+# train faster at about the same accuracy (measured in the README). A
 # convolutional step costs much more, so the default is 5 epochs.
 
 # %%
 banner(8, "训练模型", "Train the model")
 started = time.perf_counter()
-# 教程用默认的批次大小 32；64 训练快一倍，见上文 / Tutorial: batch 32; 64 trains twice as fast
+# 教程用默认的批次大小 32；64 让步数减半，见上文 / Tutorial: batch 32; 64 halves the steps
 history = model.fit(train_images, train_labels, epochs=args.epochs, batch_size=64)
 fit_seconds = time.perf_counter() - started
 print(label("训练用时", "Fit time"), f"{fit_seconds:.1f} s")

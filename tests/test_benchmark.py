@@ -37,7 +37,16 @@ def test_quick_benchmark_prints_its_table(run_script):
         if cells[0] in ("python first_nn.py", "python first_cnn.py"):
             lessons[cells[0]] = [float(cell) for cell in cells[1:]]
     assert set(lessons) == {"python first_nn.py", "python first_cnn.py"}
-    for epochs, runs, wall, fit, outside, outside_max, peak, accuracy in lessons.values():
+    for (
+        epochs,
+        runs,
+        wall,
+        fit,
+        outside,
+        outside_max,
+        peak,
+        accuracy,
+    ) in lessons.values():
         assert epochs == 1 and runs == 1
         assert 0 < fit < wall and outside == pytest.approx(wall - fit, abs=0.11)
         assert outside_max == outside and peak > 0.1 and 0.0 <= accuracy <= 1.0
