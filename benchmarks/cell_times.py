@@ -20,6 +20,10 @@ from pathlib import Path
 
 STARTED = time.perf_counter()
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from lesson.console import make_safe  # noqa: E402
+
 BANNER = re.compile(r"banner\((\d+),")
 
 
@@ -112,6 +116,7 @@ def main(argv=None):
         "--show-output", action="store_true", help="let the lesson's output through"
     )
     args, lesson_argv = parser.parse_known_args(argv)
+    make_safe()  # the table quotes the lesson's Chinese labels
     collector = CollectorTimer()
     gc.callbacks.append(collector)
     timings, namespace = time_cells(
