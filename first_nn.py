@@ -260,7 +260,8 @@ results.print_overfitting(history.history, test_acc)
 
 curves = figures.learning_curves(history.history, test_loss, test_acc)
 saved.save(curves, "step09_learning_curves")
-test_predicted = np.argmax(model.predict(test_images, verbose=0), axis=1)
+# 直接调用模型：一次算完所有图片，比 predict() 快 / all images in one call: faster than predict()
+test_predicted = np.argmax(model(test_images), axis=1)
 counts = results.confusion_matrix(test_labels, test_predicted)
 saved.save(figures.confusion_matrix(counts), "step09_confusion_matrix")
 
@@ -271,7 +272,7 @@ saved.save(figures.confusion_matrix(counts), "step09_confusion_matrix")
 # classes (usually Shirt); a big difference between a pair is overfitting.
 
 # %%
-train_predicted = np.argmax(model.predict(train_images, verbose=0), axis=1)
+train_predicted = np.argmax(model(train_images), axis=1)
 train_per_class = results.per_class_accuracy(train_labels, train_predicted)
 test_per_class = results.per_class_accuracy(test_labels, test_predicted)
 bars = figures.per_class_accuracy(train_per_class, test_per_class)

@@ -1,13 +1,15 @@
-"""Measure the lessons' recipes against the tutorial exactly as written.
+"""Measure the lessons' recipes against the tutorial exactly as written, and the whole lessons.
 
     python benchmarks/bench_train.py             # full data, each recipe's epochs, 3 runs each
     python benchmarks/bench_train.py --quick     # 1 epoch on 2,000 images, 1 run each
 
-Each run is its own process (so peak memory is that recipe's alone); the
-recipes take turns so that a slow spell of the machine hits all of them. The
-tutorial and first_nn.py train 10 epochs, first_cnn.py its default 5. It
-prints ratios of fit times measured in this one session and asserts nothing
-about time.
+Each run is its own process (so peak memory is that run's alone); the runs
+take turns so that a slow spell of the machine hits all of them. The tutorial
+and first_nn.py train 10 epochs, first_cnn.py its default 5. The recipes are
+each lesson's data, model and fit without figures; the whole lessons are
+`python first_nn.py` and `python first_cnn.py` from start to exit, split into
+the fit and the waiting outside it. It prints ratios of times measured in this
+one session and asserts nothing about time.
 """
 
 import argparse
@@ -15,7 +17,10 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -23,7 +28,11 @@ sys.path.insert(0, str(HERE.parent))
 
 from lesson.errors import LessonError, report  # noqa: E402
 from lesson.flags import positive_int  # noqa: E402
-from lesson.processes import run_python  # noqa: E402
+from lesson.processes import (  # noqa: E402
+    INSTRUCTION_SETS,
+    cpu_description,
+    run_python,
+)
 
 RECIPES = {  # name: the command after the Python interpreter
     "tutorial as written": [HERE / "tutorial_as_written.py"],
@@ -32,20 +41,86 @@ RECIPES = {  # name: the command after the Python interpreter
 }
 # (recipe, baseline): the ratios printed at the end
 RATIOS = (("first_nn.py", "tutorial as written"), ("first_cnn.py", "first_nn.py"))
+# whole lesson: the metrics file it writes
+LESSONS = {"first_nn.py": "metrics.json", "first_cnn.py": "metrics_cnn.json"}
+QUICK_LESSON_FLAGS = ["--epochs", "1", "--train-size", "2000", "--test-size", "500"]
 
 
-def run_once(recipe, epochs=None, train_size=None):
+def run_once(recipe, epochs=None, train_size=None, instruction_set="native"):
     """Run one recipe in a fresh process; return its measurements."""
     args = list(recipe)
     if epochs:
         args.append(epochs)
         if train_size:
             args.append(train_size)
-    result = run_python(args, recipe[-1])
+    env = {**os.environ, **INSTRUCTION_SETS[instruction_set]}
+    result = run_python(args, recipe[-1], env=env)
     lines = [line for line in result.stdout.splitlines() if line.startswith("BENCH ")]
     if not lines:
         raise LessonError(f"{recipe[-1]} printed no BENCH line")
     return json.loads(lines[-1][len("BENCH ") :])
+
+
+def run_and_wait(command, output, **options):
+    """Run a command to its end; (exit status, peak RSS bytes or None).
+
+    os.wait4 reports this child's own peak memory (Linux, macOS); elsewhere
+    the peak is not known.
+    """
+    process = subprocess.Popen(command, stdout=output, stderr=output, **options)
+    if not hasattr(os, "wait4"):
+        return process.wait(), None
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    peak = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+    return process.returncode, peak
+
+
+def run_lesson(lesson, lesson_flags, instruction_set="native"):
+    """`python LESSON` start to exit in a fresh folder: wall, fit, accuracy, peak."""
+    with tempfile.TemporaryDirectory() as folder:
+        command = [sys.executable, str(HERE.parent / lesson), "--output-dir", folder]
+        env = {**os.environ, **INSTRUCTION_SETS[instruction_set]}
+        env.update(PYTHONIOENCODING="utf-8", MPLBACKEND="Agg")
+        log_path = Path(folder) / "output.txt"
+        with open(log_path, "wb") as log:
+            started = time.perf_counter()
+            status, peak = run_and_wait(command + lesson_flags, log, env=env)
+            wall = time.perf_counter() - started
+        if status != 0:
+            lines = log_path.read_text("utf-8", "replace").strip().splitlines()
+            last = (lines or ["no output"])[-1]
+            raise LessonError(f"{lesson} failed (exit {status}): {last}")
+        metrics = json.loads((Path(folder) / LESSONS[lesson]).read_text("utf-8"))
+    return {
+        "wall_seconds": wall,
+        "fit_seconds": metrics["fit_seconds"],
+        "epochs": metrics["epochs"],
+        "test_accuracy": metrics["test_accuracy"],
+        "peak_rss_bytes": peak,
+    }
+
+
+def lesson_table(results):
+    """One row per whole lesson: wall, fit and the rest, medians."""
+    rows = [
+        "| whole run | epochs | runs | wall s (median) | fit s (median) "
+        "| outside fit s (median) | outside fit s (max) | peak RSS GB | test accuracy |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, runs in results.items():
+        outside = [run["wall_seconds"] - run["fit_seconds"] for run in runs]
+        peaks = [run["peak_rss_bytes"] for run in runs if run["peak_rss_bytes"]]
+        peak = f"{max(peaks) / 1e9:.2f}" if peaks else "?"
+        accuracy = ", ".join(f"{run['test_accuracy']:.4f}" for run in runs)
+        rows.append(
+            f"| python {name} | {runs[0]['epochs']} | {len(runs)} "
+            f"| {statistics.median(run['wall_seconds'] for run in runs):.1f} "
+            f"| {statistics.median(run['fit_seconds'] for run in runs):.1f} "
+            f"| {statistics.median(outside):.1f} | {max(outside):.1f} | {peak} "
+            f"| {accuracy} |"
+        )
+    return "\n".join(rows)
 
 
 def summarize(runs):
@@ -98,45 +173,95 @@ def main(argv=None):
     )
     parser.add_argument(
         "--recipes",
-        nargs="+",
+        nargs="*",
         choices=list(RECIPES),
         default=list(RECIPES),
-        help="which recipes to run",
+        help="which recipes to run (none: give the flag alone)",
+    )
+    parser.add_argument(
+        "--lessons",
+        nargs="*",
+        choices=list(LESSONS),
+        default=list(LESSONS),
+        help="which whole lessons to run (none: give the flag alone)",
+    )
+    parser.add_argument(
+        "--isa",
+        choices=[*INSTRUCTION_SETS, "both"],
+        default="native",
+        help="instruction sets: this CPU's own, AVX2 only (emulated), or both in turns",
     )
     args = parser.parse_args(argv)
     epochs, train_size, repeats = (
         (1, 2000, 1) if args.quick else (None, None, args.repeats)
     )
+    lesson_flags = QUICK_LESSON_FLAGS if args.quick else []
+    instruction_sets = list(INSTRUCTION_SETS) if args.isa == "both" else [args.isa]
 
-    results = {name: [] for name in args.recipes}
+    results = {isa: {name: [] for name in args.recipes} for isa in instruction_sets}
+    lesson_results = {
+        isa: {name: [] for name in args.lessons} for isa in instruction_sets
+    }
     try:
         # Put the bundled data where Keras' load_data() looks, once, before timing.
         data_staging = ["-c", "from lesson import data; data.stage()"]
         run_python(data_staging, "putting the data in Keras' cache", cwd=HERE.parent)
         for repeat in range(repeats):
-            for name in args.recipes:
-                run = run_once(RECIPES[name], epochs, train_size)
-                results[name].append(run)
-                print(
-                    f"run {repeat + 1}/{repeats} {name}: fit {run['fit_seconds']:.1f} s",
-                    flush=True,
-                )
+            for isa in instruction_sets:
+                for name in args.recipes:
+                    run = run_once(RECIPES[name], epochs, train_size, isa)
+                    results[isa][name].append(run)
+                    print(
+                        f"run {repeat + 1}/{repeats} {name} ({isa}): "
+                        f"fit {run['fit_seconds']:.1f} s",
+                        flush=True,
+                    )
+                for name in args.lessons:
+                    run = run_lesson(name, lesson_flags, isa)
+                    lesson_results[isa][name].append(run)
+                    print(
+                        f"run {repeat + 1}/{repeats} python {name} ({isa}): wall "
+                        f"{run['wall_seconds']:.1f} s, fit {run['fit_seconds']:.1f} s",
+                        flush=True,
+                    )
     except LessonError as exc:
         return report(exc)
 
-    summaries = {name: summarize(runs) for name, runs in results.items()}
     data = "2,000 training images" if args.quick else "60,000 training images"
     print(
-        f"\nMachine: {os.cpu_count()} cores, {platform.machine()}, "
-        f"Python {platform.python_version()}; {data}\n"
+        f"\nMachine: {cpu_description()}, {os.cpu_count()} logical cores, "
+        f"{platform.machine()}, Python {platform.python_version()}; {data}"
     )
-    print(table(summaries))
-    print()
+    for isa in instruction_sets:
+        print_results(isa, results[isa], lesson_results[isa])
+    return 0
+
+
+def print_results(instruction_set, results, lesson_results):
+    """The tables and ratios of one instruction set."""
+    emulated = (
+        " (oneDNN and XLA limited to AVX2)" if INSTRUCTION_SETS[instruction_set] else ""
+    )
+    print(f"\nInstruction set: {instruction_set}{emulated}\n")
+    summaries = {name: summarize(runs) for name, runs in results.items()}
+    if summaries:
+        print(table(summaries))
+        print()
     for recipe, baseline in RATIOS:
         if recipe in summaries and baseline in summaries:
             ratio = summaries[recipe]["fit_median"] / summaries[baseline]["fit_median"]
             print(f"{recipe} fit time / {baseline} fit time (medians): {ratio:.2f}")
-    return 0
+    if lesson_results:
+        print("\n" + lesson_table(lesson_results) + "\n")
+    if len(lesson_results) == 2:
+        nn, cnn = (
+            statistics.median(run["fit_seconds"] for run in lesson_results[name])
+            for name in LESSONS
+        )
+        print(
+            f"python first_cnn.py fit time / python first_nn.py fit time (medians): "
+            f"{cnn / nn:.2f}"
+        )
 
 
 if __name__ == "__main__":

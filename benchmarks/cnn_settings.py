@@ -1,11 +1,16 @@
-"""Measure first_cnn.py's speed settings: XLA, steps per execution, oneDNN's custom ops.
+"""Measure first_cnn.py's settings: batch size, XLA, steps per execution, oneDNN, filters, threads.
 
     python benchmarks/cnn_settings.py            # 2 epochs of each setting, full data
+    python benchmarks/cnn_settings.py --isa native
 
-Trains first_cnn.py's network (seed 42) once per setting, each in its own
-process (oneDNN is chosen before TensorFlow starts), and prints each epoch's
-seconds and the test accuracy at the end. The setting first_cnn.py uses is
-marked; it asserts nothing about time.
+Trains first_cnn.py's network (seed 42) once per setting and instruction set,
+each in its own process (oneDNN and its instruction set are chosen before
+TensorFlow starts), and prints each epoch's seconds and the test accuracy at
+the end. "AVX2" runs with ONEDNN_MAX_CPU_ISA=AVX2 and XLA_FLAGS=
+--xla_cpu_max_isa=AVX2: on a CPU with AVX-512 it stands in for a laptop
+without it. The two instruction sets take turns for each setting, so that
+their ratio is measured in the same minute. The setting first_cnn.py uses,
+and the one it used before, are marked; it asserts nothing about time.
 """
 
 import argparse
@@ -14,6 +19,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -21,8 +27,14 @@ from lesson import data  # noqa: E402
 from lesson.console import import_tensorflow  # noqa: E402
 from lesson.errors import LessonError, report  # noqa: E402
 from lesson.flags import DEFAULT_SEED, positive_int  # noqa: E402
-from lesson.processes import run_python  # noqa: E402
+from lesson.processes import (  # noqa: E402
+    INSTRUCTION_SETS,
+    cpu_description,
+    run_python,
+)
 from lesson.model import (  # noqa: E402
+    CNN_BATCH_SIZE,
+    CNN_FILTERS,
     CNN_JIT_COMPILE,
     STEPS_PER_EXECUTION,
     build_cnn,
@@ -30,40 +42,98 @@ from lesson.model import (  # noqa: E402
     normalize,
 )
 
-# (jit_compile, steps_per_execution, oneDNN's custom ops)
-SETTINGS = [(True, 32, True), (False, 1, True), (False, 32, False), (False, 32, True)]
-FIRST_CNN = (CNN_JIT_COMPILE, STEPS_PER_EXECUTION, True)
+
+class Setting(NamedTuple):
+    batch_size: int = CNN_BATCH_SIZE
+    jit_compile: bool = CNN_JIT_COMPILE
+    steps_per_execution: int = STEPS_PER_EXECUTION
+    onednn: bool = True
+    filters: int = CNN_FILTERS
+    threads: int = 0  # TensorFlow's own choice: one per core
 
 
-def measure(jit_compile, steps_per_execution, epochs, train, test):
+FIRST_CNN = Setting()
+BEFORE = Setting(batch_size=32)  # first_cnn.py's setting until batches of 64
+SETTINGS = [
+    BEFORE,
+    Setting(batch_size=32, jit_compile=True),
+    Setting(batch_size=32, steps_per_execution=1),
+    Setting(batch_size=32, onednn=False),
+    Setting(batch_size=32, threads=1),
+    Setting(batch_size=32, filters=8),
+    FIRST_CNN,
+    Setting(onednn=False),
+    Setting(jit_compile=True),
+    Setting(batch_size=128),
+]
+
+
+def measure(setting, epochs, train, test):
     """Seconds of each epoch and the final test accuracy for one setting."""
-    import_tensorflow().keras.utils.set_random_seed(DEFAULT_SEED)
-    model = compile_model(build_cnn(), jit_compile, steps_per_execution)
+    tf = import_tensorflow()
+    tf.keras.utils.set_random_seed(DEFAULT_SEED)
+    model = compile_model(
+        build_cnn(setting.filters), setting.jit_compile, setting.steps_per_execution
+    )
     seconds = []
     for epoch in range(epochs):
         started = time.perf_counter()
-        model.fit(*train, epochs=epoch + 1, initial_epoch=epoch, verbose=0)
+        model.fit(
+            *train,
+            epochs=epoch + 1,
+            initial_epoch=epoch,
+            batch_size=setting.batch_size,
+            verbose=0,
+        )
         seconds.append(time.perf_counter() - started)
     return seconds, model.evaluate(*test, verbose=0)[1]
 
 
-def measure_here(jit_compile, steps, epochs):
+def measure_here(setting, epochs):
     """The child process: train one setting and print its result as JSON."""
     tf = import_tensorflow()
     (train_images, train_labels), (test_images, test_labels) = data.load_data()
     train = (normalize(train_images)[..., tf.newaxis], train_labels)
     test = (normalize(test_images)[..., tf.newaxis], test_labels)
-    seconds, accuracy = measure(jit_compile, steps, epochs, train, test)
+    seconds, accuracy = measure(setting, epochs, train, test)
     print(json.dumps({"seconds": seconds, "accuracy": accuracy}))
 
 
-def measure_in_child(setting, epochs):
-    """Run one setting in a fresh process with oneDNN chosen; return its result."""
-    jit_compile, steps, onednn = setting
-    env = {**os.environ, "TF_ENABLE_ONEDNN_OPTS": "1" if onednn else "0"}
-    command = [__file__, "--epochs", epochs, "--child", int(jit_compile), steps]
-    result = run_python(command, f"setting {setting}", env=env)
+def measure_in_child(setting, instruction_set, epochs):
+    """Run one setting in a fresh process; return its result."""
+    env = {
+        **os.environ,
+        **INSTRUCTION_SETS[instruction_set],
+        "TF_ENABLE_ONEDNN_OPTS": "1" if setting.onednn else "0",
+    }
+    if setting.threads:  # read when TensorFlow starts
+        env["TF_NUM_INTRAOP_THREADS"] = env["TF_NUM_INTEROP_THREADS"] = str(
+            setting.threads
+        )
+    child = json.dumps(setting._asdict())
+    command = [__file__, "--epochs", epochs, "--child", child]
+    result = run_python(command, f"setting {setting} ({instruction_set})", env=env)
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def row(setting, results):
+    """One table row: the setting, each instruction set's epochs and accuracy."""
+    marks = {FIRST_CNN: "first_cnn.py", BEFORE: "first_cnn.py before"}
+    cells = [
+        setting.batch_size,
+        setting.jit_compile,
+        setting.steps_per_execution,
+        "on" if setting.onednn else "off",
+        setting.filters,
+        setting.threads or "all",
+    ]
+    for result in results.values():
+        cells.append(", ".join(f"{s:.1f}" for s in result["seconds"]))
+    if len(results) == 2:
+        native, avx2 = (result["seconds"][-1] for result in results.values())
+        cells.append(f"{avx2 / native:.2f}")
+    cells += [f"{result['accuracy']:.4f}" for result in results.values()]
+    return "| " + " | ".join(map(str, cells + [marks.get(setting, "")])) + " |"
 
 
 def main(argv=None):
@@ -75,33 +145,34 @@ def main(argv=None):
         "--epochs", type=positive_int, default=2, help="epochs of each setting"
     )
     parser.add_argument(
-        "--child",
-        nargs=2,
-        type=int,
-        metavar=("JIT", "STEPS"),
-        help="internal: measure one setting in this process",
+        "--isa",
+        choices=["native", "AVX2", "both"],
+        default="both",
+        help="instruction sets to measure: this CPU's own, AVX2 only, or both in turns",
     )
+    parser.add_argument("--child", help="internal: measure one setting (JSON) here")
     args = parser.parse_args(argv)
     if args.child:
-        measure_here(bool(args.child[0]), args.child[1], args.epochs)
+        measure_here(Setting(**json.loads(args.child)), args.epochs)
         return 0
-    print(
-        "| jit_compile | steps_per_execution | oneDNN custom ops "
-        "| seconds per epoch | test accuracy | |"
-    )
-    print("|---|---|---|---|---|---|")
+    instruction_sets = list(INSTRUCTION_SETS) if args.isa == "both" else [args.isa]
+    print(f"CPU: {cpu_description()}, {os.cpu_count()} logical cores\n")
+    header = ["batch", "jit_compile", "steps_per_execution", "oneDNN", "filters"]
+    header += ["threads"]
+    header += [f"s per epoch ({name})" for name in instruction_sets]
+    header += ["AVX2 / native (last epoch)"] if len(instruction_sets) == 2 else []
+    header += [f"test accuracy ({name})" for name in instruction_sets] + [""]
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
     for setting in SETTINGS:
         try:
-            result = measure_in_child(setting, args.epochs)
+            results = {
+                name: measure_in_child(setting, name, args.epochs)
+                for name in instruction_sets
+            }
         except LessonError as exc:
             return report(exc)
-        seconds = ", ".join(f"{s:.1f}" for s in result["seconds"])
-        jit_compile, steps, onednn = setting
-        print(
-            f"| {jit_compile} | {steps} | {'on' if onednn else 'off'} | {seconds} "
-            f"| {result['accuracy']:.4f} | {'first_cnn.py' if setting == FIRST_CNN else ''} |",
-            flush=True,
-        )
+        print(row(setting, results), flush=True)
     return 0
 
 

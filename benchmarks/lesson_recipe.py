@@ -23,6 +23,7 @@ from lesson import data  # noqa: E402
 from lesson.console import import_tensorflow  # noqa: E402
 from lesson.flags import DEFAULT_SEED  # noqa: E402
 from lesson.model import (  # noqa: E402
+    CNN_BATCH_SIZE,
     CNN_EPOCHS,
     EPOCHS,
     build_cnn,
@@ -40,12 +41,12 @@ from timing import (
     report,
 )  # noqa: E402  (imports Keras: after the quiet start)
 
-# lesson: (build, compile, default epochs, channel axis)
+# lesson: (build, compile, default epochs, channel axis, batch size)
 RECIPES = {
-    "first_nn": (build_model, compile_model, EPOCHS, False),
-    "first_cnn": (build_cnn, compile_cnn, CNN_EPOCHS, True),
+    "first_nn": (build_model, compile_model, EPOCHS, False, 32),
+    "first_cnn": (build_cnn, compile_cnn, CNN_EPOCHS, True, CNN_BATCH_SIZE),
 }
-build, compile_, default_epochs, channel_axis = RECIPES[LESSON]
+build, compile_, default_epochs, channel_axis, batch_size = RECIPES[LESSON]
 EPOCHS_TO_RUN = int(sys.argv[2]) if len(sys.argv) > 2 else default_epochs
 SUBSET = int(sys.argv[3]) if len(sys.argv) > 3 else None
 
@@ -65,7 +66,13 @@ model = compile_(build())
 timer = EpochTimer()
 fit_started = time.perf_counter()
 history, fit_seconds = train(
-    model, train_images, train_labels, EPOCHS_TO_RUN, verbose=0, callbacks=[timer]
+    model,
+    train_images,
+    train_labels,
+    EPOCHS_TO_RUN,
+    batch_size=batch_size,
+    verbose=0,
+    callbacks=[timer],
 )
 test_loss, test_acc = model.evaluate(test_images, test_labels, verbose=2)
 predictions = predict_probabilities(model, test_images)

@@ -1,11 +1,12 @@
-"""Regenerate first_nn.ipynb and the README's pictures from one full run of each lesson.
+"""Regenerate first_nn.ipynb, first_cnn.ipynb and the README's pictures from one full run of each lesson.
 
     python docs/make_notebook.py
 
 Runs first_nn.py as a notebook (jupytext + nbclient, `pip install -r
 requirements-dev.txt`) with an empty home, in a temporary folder, then
-first_cnn.py in the same folder (so it prints its comparison), and writes:
-- first_nn.ipynb: the lesson's cells with that run's outputs;
+first_cnn.py as a notebook in the same folder (so it prints its comparison),
+and writes:
+- first_nn.ipynb, first_cnn.ipynb: each lesson's cells with its run's outputs;
 - docs/images/step*.png, docs/images/cnn_*.png: smaller copies of the figures;
 - docs/images/example_*.jpg: held-out test images turned into photo-like
   files (colour, white background, 336 px) for the README's predict.py example.
@@ -26,8 +27,7 @@ sys.path.insert(0, str(REPO))
 from benchmarks.bench_photos import as_colour, upscale, white_background  # noqa: E402
 from lesson import data, errors  # noqa: E402
 from lesson.files import prepare_output_dir, write_atomically, write_text  # noqa: E402
-from lesson.flags import NOTEBOOK_FLAGS, split_flags  # noqa: E402
-from lesson.processes import run_python  # noqa: E402
+from lesson.flags import CNN_NOTEBOOK_FLAGS, NOTEBOOK_FLAGS  # noqa: E402
 
 EXAMPLES = {"boot": 0, "pullover": 1, "shirt": 4}  # test image indices
 ANSI_CODE = re.compile(r"\x1b\[[0-9;]*m")
@@ -39,12 +39,13 @@ def final_text(text):
     return "\n".join(line.rsplit("\r", 1)[-1] for line in lines)
 
 
-def execute(lesson, lesson_flags, run_dir, timeout):
+def execute(lesson, flags_variable, lesson_flags, run_dir, timeout):
     """The lesson as an executed notebook; its outputs go to run_dir/outputs."""
     import jupytext
     import nbclient
     import nbformat
 
+    os.environ[flags_variable] = lesson_flags  # the kernel inherits it
     notebook = jupytext.read(lesson)
     client = nbclient.NotebookClient(
         notebook,
@@ -81,14 +82,6 @@ def merged_streams(outputs):
     return merged
 
 
-def run_second_lesson(run_dir, lesson_flags):
-    """first_cnn.py beside the notebook's outputs; prints what it printed."""
-    command = [REPO / "first_cnn.py", *split_flags(lesson_flags)]
-    command += ["--output-dir", "outputs"]
-    result = run_python(command, "first_cnn.py", cwd=run_dir)
-    print(final_text(result.stdout))
-
-
 def copy_figures(run_dir, images, max_side):
     """Smaller copies of the run's figures, for the README."""
     for figure in sorted((Path(run_dir) / "outputs").glob("*.png")):
@@ -117,7 +110,7 @@ def make_example_photos(images):
         print(f"wrote {path}")
 
 
-def use_empty_home(run_dir, lesson_flags):
+def use_empty_home(run_dir):
     """This process's environment, for the runs: an empty home, no display."""
     home = Path(run_dir) / "home"
     home.mkdir()
@@ -128,7 +121,6 @@ def use_empty_home(run_dir, lesson_flags):
         PYTHONPATH=os.pathsep.join(
             filter(None, [str(REPO), os.environ.get("PYTHONPATH")])
         ),
-        **{NOTEBOOK_FLAGS: lesson_flags},
     )
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND", "TF_CPP_MIN_LOG_LEVEL"):
         os.environ.pop(name, None)
@@ -137,13 +129,17 @@ def use_empty_home(run_dir, lesson_flags):
 def render(args):
     saved_environment = dict(os.environ)
     with tempfile.TemporaryDirectory() as run_dir:
-        use_empty_home(run_dir, args.lesson_flags)
-        text = execute(args.lesson, args.lesson_flags, run_dir, args.timeout)
-        prepare_output_dir(args.notebook.parent, "--notebook")
-        write_text(args.notebook, text)
-        print(f"wrote {args.notebook}")
-        if not args.no_cnn:
-            run_second_lesson(run_dir, args.cnn_flags)
+        use_empty_home(run_dir)
+        lessons = [("first_nn", NOTEBOOK_FLAGS, args.lesson_flags)]
+        if not args.no_cnn:  # second, so that it finds metrics.json to compare
+            lessons.append(("first_cnn", CNN_NOTEBOOK_FLAGS, args.cnn_flags))
+        prepare_output_dir(args.notebook_dir, "--notebook-dir")
+        for name, flags_variable, flags in lessons:
+            lesson = REPO / f"{name}.py"
+            text = execute(lesson, flags_variable, flags, run_dir, args.timeout)
+            notebook = args.notebook_dir / f"{name}.ipynb"
+            write_text(notebook, text)
+            print(f"wrote {notebook}")
         prepare_output_dir(args.images, "--images")
         copy_figures(run_dir, args.images, args.max_side)
         make_example_photos(args.images)
@@ -157,13 +153,10 @@ def main(argv=None):
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument(
-        "--lesson", type=Path, default=REPO / "first_nn.py", help="the lesson to run"
-    )
-    parser.add_argument(
-        "--notebook",
+        "--notebook-dir",
         type=Path,
-        default=REPO / "first_nn.ipynb",
-        help="where the executed notebook goes",
+        default=REPO,
+        help="where the executed notebooks (first_nn.ipynb, first_cnn.ipynb) go",
     )
     parser.add_argument(
         "--images",
@@ -179,10 +172,12 @@ def main(argv=None):
     parser.add_argument(
         "--cnn-flags",
         default="",
-        help="first_cnn.py's flags; empty is its full default run",
+        help=f"first_cnn.py's flags (as ${CNN_NOTEBOOK_FLAGS}); empty is its full default run",
     )
     parser.add_argument(
-        "--no-cnn", action="store_true", help="skip first_cnn.py and its figures"
+        "--no-cnn",
+        action="store_true",
+        help="skip first_cnn.py: no first_cnn.ipynb, no cnn_ figures",
     )
     parser.add_argument(
         "--max-side", type=int, default=900, help="pixels; the README copies' size"

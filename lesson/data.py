@@ -47,6 +47,15 @@ FASHION_MNIST_SHA256 = {
     "t10k-labels-idx1-ubyte.gz": "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
 }
 TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS = FASHION_MNIST_SHA256
+# SHA-256 of the bundled .gz files byte for byte: a cached copy of one is known
+# good without decompressing it (a third of a second); other copies are checked
+# by content.
+BUNDLED_GZIP_SHA256 = {
+    TRAIN_IMAGES: "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7",
+    TRAIN_LABELS: "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056",
+    TEST_IMAGES: "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa",
+    TEST_LABELS: "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05",
+}
 
 
 def class_name(index):
@@ -65,6 +74,21 @@ def sha256_of_gzip_content(path):
     except (OSError, EOFError):
         return None
     return digest.hexdigest()
+
+
+def sha256_of_file(path):
+    """SHA-256 of the file's bytes as they are."""
+    with open(path, "rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def is_good_copy(path, name):
+    """True if path holds Fashion-MNIST's file `name`: the bundled bytes, or the same content."""
+    if not path.is_file():
+        return False
+    if sha256_of_file(path) == BUNDLED_GZIP_SHA256[name]:
+        return True
+    return sha256_of_gzip_content(path) == FASHION_MNIST_SHA256[name]
 
 
 def keras_cache_dir():
@@ -102,7 +126,7 @@ def stage(source_dir=None, cache_dir=None):
     notes = []
     for name, expected in FASHION_MNIST_SHA256.items():
         cached, source = cache_dir / name, source_dir / name
-        cache_ok = cached.is_file() and sha256_of_gzip_content(cached) == expected
+        cache_ok = is_good_copy(cached, name)
         if cache_ok and bundled:  # a --data-dir folder is checked all the same
             continue
         if not source.is_file():

@@ -1,7 +1,9 @@
 """Running a Python script of this repository in a child process, for the tools."""
 
+import platform
 import subprocess
 import sys
+from pathlib import Path
 
 from lesson.errors import LessonError
 
@@ -24,3 +26,28 @@ def run_python(args, what, **options):
         last = (result.stderr.strip().splitlines() or ["no output"])[-1]
         raise LessonError(f"{what} failed (exit {result.returncode}): {last}")
     return result
+
+
+# The instruction sets a benchmark can run a child with: this CPU's own, or
+# AVX2 only (oneDNN's and XLA's kernels), which stands in for a laptop without
+# AVX-512 on a CPU that has it.
+INSTRUCTION_SETS = {
+    "native": {},
+    "AVX2": {"ONEDNN_MAX_CPU_ISA": "AVX2", "XLA_FLAGS": "--xla_cpu_max_isa=AVX2"},
+}
+
+
+def cpu_description():
+    """'AMD EPYC, with AVX-512' on Linux; elsewhere the platform's own word."""
+    try:
+        text = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return platform.processor() or platform.machine()
+    names = [
+        line.split(":", 1)[1].strip()
+        for line in text.splitlines()
+        if line.startswith("model name")
+    ]
+    has_avx512 = " avx512f" in text
+    name = names[0] if names else platform.machine()
+    return f"{name}, {'with' if has_avx512 else 'without'} AVX-512"

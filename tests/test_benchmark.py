@@ -1,6 +1,10 @@
-"""The training benchmark runs and prints its table (it reports; it asserts no time)."""
+"""The training benchmark runs and prints its tables (it reports; it asserts no time)."""
 
 import re
+
+import pytest
+
+from conftest import ONE_EPOCH_SUBSET, REPO
 
 
 def test_quick_benchmark_prints_its_table(run_script):
@@ -29,3 +33,66 @@ def test_quick_benchmark_prints_its_table(run_script):
         ("first_nn.py", "tutorial as written"),
         ("first_cnn.py", "first_nn.py"),
     ]
+    lessons = {}
+    for line in out.splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if cells[0] in ("python first_nn.py", "python first_cnn.py"):
+            lessons[cells[0]] = [float(cell) for cell in cells[1:]]
+    assert set(lessons) == {"python first_nn.py", "python first_cnn.py"}
+    for (
+        epochs,
+        runs,
+        wall,
+        fit,
+        outside,
+        outside_max,
+        peak,
+        accuracy,
+    ) in lessons.values():
+        assert epochs == 1 and runs == 1
+        assert 0 < fit < wall and outside == pytest.approx(wall - fit, abs=0.11)
+        assert outside_max == outside and peak > 0.1 and 0.0 <= accuracy <= 1.0
+    assert re.search(
+        r"^python first_cnn.py fit time / python first_nn.py fit time "
+        r"\(medians\): [0-9.]+$",
+        out,
+        re.M,
+    )
+
+
+@pytest.mark.parametrize("lesson", ["first_nn.py", "first_cnn.py"])
+def test_cell_times_finds_the_cells_jupytext_finds(lesson):
+    jupytext = pytest.importorskip("jupytext")
+    from benchmarks import cell_times
+
+    expected = [
+        cell.source
+        for cell in jupytext.read(REPO / lesson).cells
+        if cell.cell_type == "code"
+    ]
+    text = (REPO / lesson).read_text(encoding="utf-8")
+    assert cell_times.code_cells(text) == expected
+
+
+def test_cell_times_prints_each_cell_and_the_time_outside_fit(run_script, tmp_path):
+    result = run_script(
+        "benchmarks/cell_times.py",
+        "first_nn.py",
+        *ONE_EPOCH_SUBSET,
+        "--output-dir",
+        tmp_path / "out",
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    steps = [int(n) for n in re.findall(r"^\| step (\d+): ", out, re.M)]
+    assert steps == sorted(steps) and set(steps) == set(range(1, 11))
+    whole, fit, outside = (
+        float(re.search(rf"^\| {name} \| ([0-9.]+) \|", out, re.M).group(1))
+        for name in (
+            r"\*\*the whole run\*\*",
+            "of which `model.fit`",
+            "outside `model.fit`",
+        )
+    )
+    assert 0 < fit < whole and outside == pytest.approx(whole - fit, abs=0.011)
+    assert (tmp_path / "out" / "metrics.json").is_file()

@@ -56,6 +56,7 @@ def test_subset_run_prints_every_step_and_nothing_on_stderr(cnn_run):
     for step in range(1, 11):
         assert f"== 步骤 {step}：" in result.stdout
     assert "(2000, 28, 28, 1)" in result.stdout
+    assert "32/32" in result.stdout  # 2,000 images in batches of 64
     assert "105,866" in result.stdout
     assert "steps_per_execution=32, jit_compile=False" in result.stdout
     metrics = json.loads((out / "metrics_cnn.json").read_text(encoding="utf-8"))

@@ -36,6 +36,14 @@ def test_load_data_came_from_the_bundled_copy_through_keras_cache(arrays):
         assert data.sha256_of_gzip_content(cache / name) == digest
 
 
+def test_bundled_files_match_their_byte_and_content_checksums():
+    for name, content_sha256 in data.FASHION_MNIST_SHA256.items():
+        path = data.BUNDLED_DATA_DIR / name
+        assert data.sha256_of_file(path) == data.BUNDLED_GZIP_SHA256[name]
+        assert data.sha256_of_gzip_content(path) == content_sha256
+        assert data.is_good_copy(path, name)
+
+
 def test_truncated_cache_file_is_repaired_from_bundled_copy(tmp_path):
     data.stage(cache_dir=tmp_path)
     victim = tmp_path / data.TRAIN_IMAGES
@@ -55,6 +63,16 @@ def copy_of_the_data(folder, recompress=False):
             raw = gzip.compress(gzip.decompress(raw), compresslevel=1, mtime=0)
         (folder / name).write_bytes(raw)
     return folder
+
+
+def test_a_cached_copy_is_good_by_its_bytes_or_by_its_content(tmp_path):
+    folder = copy_of_the_data(tmp_path / "rewrapped", recompress=True)
+    for name in data.FASHION_MNIST_SHA256:
+        assert data.sha256_of_file(folder / name) != data.BUNDLED_GZIP_SHA256[name]
+        assert data.is_good_copy(folder / name, name)
+    (folder / data.TEST_LABELS).write_bytes(b"not gzip")
+    assert not data.is_good_copy(folder / data.TEST_LABELS, data.TEST_LABELS)
+    assert not data.is_good_copy(folder / "missing.gz", data.TEST_LABELS)
 
 
 def test_data_dir_is_accepted_by_content_not_by_gzip_wrapper(tmp_path):
