@@ -36,14 +36,17 @@ STARTUP_SECONDS = 180
 
 
 def phone_photo(folder):
-    """The README's example boot enlarged to a 12-megapixel JPEG."""
+    """The README's example boot enlarged to fill the height of a white
+    12-megapixel JPEG, its shape kept."""
     from PIL import Image
 
     path = Path(folder) / "phone_boot.jpg"
     with Image.open(REPO / "docs" / "images" / "example_boot.jpg") as image:
-        image.convert("RGB").resize(PHONE_SIZE, Image.Resampling.BICUBIC).save(
-            path, quality=90
-        )
+        side = PHONE_SIZE[1]
+        boot = image.convert("RGB").resize((side, side), Image.Resampling.BICUBIC)
+    photo = Image.new("RGB", PHONE_SIZE, "white")
+    photo.paste(boot, ((PHONE_SIZE[0] - side) // 2, 0))
+    photo.save(path, quality=90)
     return path
 
 
