@@ -30,6 +30,9 @@ GRABCUT_ROUNDS = 3  # as right as 5 on the real photos, and faster
 # the same as a distance in RGB space.
 GRAY_TOLERANCE = 32
 TRIM_TOLERANCE = GRAY_TOLERANCE * np.sqrt(3)
+# On a textured background, parts of the mask thinner than this share of the
+# photo's short side (a hanger's hook, a string) are not kept.
+THIN_SHARE = 0.04
 # GrabCut needs room for a border band and an inside: a thinner photo is
 # treated as a plain background.
 GRABCUT_NARROWEST = 16
@@ -215,6 +218,15 @@ def large_parts(mask, share):
     return labels, list(np.flatnonzero(areas >= share * areas.max()) + 1)
 
 
+def without_thin_parts(mask):
+    """The mask opened: parts thinner than THIN_SHARE of the photo's short side go."""
+    cv2 = opencv()
+    radius = max(1, round(THIN_SHARE * min(mask.shape) / 2))
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1,) * 2)
+    opened = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, disc)
+    return opened.astype(bool) if opened.any() else mask
+
+
 def keep_large_parts(mask):
     """The mask without its specks: parts under a quarter of the largest go."""
     labels, large = large_parts(mask, 0.25)
@@ -273,7 +285,8 @@ def find_item(rgb, opacity):
         mask = grabcut_mask(rgb)
         if not 0.03 <= mask.mean() <= 0.9:
             notes.append("background")
-        mask = fill_holes(keep_large_parts(mask))  # a texture leaves specks
+        # A texture leaves specks; a hanger's hook or a string is not the item.
+        mask = fill_holes(keep_large_parts(without_thin_parts(mask)))
         ink = np.where(mask, 255.0 - gray, 0.0)
     if looks_like_several(mask):
         notes.append("several")

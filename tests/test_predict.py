@@ -281,6 +281,9 @@ def test_item_on_a_textured_background_is_found(tmp_path):
     rgb = textured_photo(height, width)
     item = shirt_mask(height, width)
     rgb[item] = [40, 60, 150]  # a dark blue shirt on the floor
+    hook = np.zeros_like(item)
+    hook[20:60, 198:202] = True  # a hanger's hook above it, 4 pixels thin
+    rgb[hook] = [40, 60, 150]
     path = tmp_path / "floor.jpg"
     Image.fromarray(rgb.astype(np.uint8)).save(path, quality=90)
     prepared = photos.prepare_file(path)
@@ -288,6 +291,7 @@ def test_item_on_a_textured_background_is_found(tmp_path):
     found = np.asarray(Image.fromarray(item).resize(mask.shape[::-1])) > 0
     overlap = (mask & found).sum() / (mask | found).sum()
     assert overlap >= 0.9, overlap
+    assert not mask[:50].any()  # the hook is not part of the item
     # Trimmed to the shirt: its sleeves fill the picture from side to side,
     # the floor around it is black, the shirt itself light (negated dark blue).
     picture = prepared.picture
