@@ -39,11 +39,10 @@ from lesson.files import prepare_output_dir, write_atomically  # noqa: E402
 from lesson.flags import DEFAULT_OUTPUT_DIR  # noqa: E402
 from lesson.model import load_trained_model, normalize  # noqa: E402
 from lesson.model import predict_probabilities  # noqa: E402
-from lesson.results import MODEL_FILE  # noqa: E402
+from lesson.results import CNN_MODEL_FILE, MODEL_FILE  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_PHOTOS = REPO.parent / "shared" / "real_photos"
-CNN_MODEL_FILE = "fashion_mnist_cnn.keras"
 DEFAULT_MODELS = [DEFAULT_OUTPUT_DIR / MODEL_FILE, DEFAULT_OUTPUT_DIR / CNN_MODEL_FILE]
 FLAT_LAY = "flat-lay-or-hanger"
 # model file name: (what the targets call it, overall target)
