@@ -92,6 +92,7 @@ def letterbox_autocontrast(image):
     """A careful tutorial: pad to a square, 28x28, stretch, invert on a light border."""
     gray = ImageOps.grayscale(image.convert("RGB"))
     values = np.asarray(gray)
+    # Not photos.border: the "before" row runs this with an older lesson/photos.py.
     edges = [values[0], values[-1], values[:, 0], values[:, -1]]
     background = int(np.median(np.concatenate(edges)))
     side = max(gray.size)

@@ -261,8 +261,8 @@ def find_item(rgb, opacity):
     the mask is 0 and the item is negated like a product photo on white.
     """
     notes = []
-    gray = luma(rgb) * opacity + 255.0 * (1 - opacity)  # transparent means white
-    rgb = rgb * opacity[..., None] + 255.0 * (1 - opacity[..., None])
+    rgb = rgb * opacity[..., None] + 255.0 * (1 - opacity[..., None])  # on white
+    gray = luma(rgb)
     colours = border(rgb)
     background = np.median(colours, axis=0)
     spread = np.median(np.abs(colours - background).max(axis=-1))
