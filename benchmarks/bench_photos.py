@@ -10,7 +10,6 @@ for each form how often the predicted class is right, next to the model's
 accuracy on the original arrays, and how often it agrees with that prediction.
 """
 
-import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -20,10 +19,13 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lesson import data, errors, photos  # noqa: E402
-from lesson.flags import positive_int  # noqa: E402
-from lesson.model import load_trained_model, normalize, predict_probabilities  # noqa: E402
-from lesson.flags import DEFAULT_OUTPUT_DIR  # noqa: E402
+from lesson import data, errors, flags, photos  # noqa: E402
+from lesson.model import (
+    load_trained_model,
+    normalize,
+    predict_probabilities,
+)  # noqa: E402
+from lesson.flags import DEFAULT_OUTPUT_DIR, positive_int  # noqa: E402
 from lesson.results import MODEL_FILE  # noqa: E402
 
 
@@ -108,12 +110,12 @@ def measure(args):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
-    )
+    parser = flags.parser(__doc__.splitlines()[0])
     parser.add_argument(
-        "--model", type=Path, default=DEFAULT_OUTPUT_DIR / MODEL_FILE, help="the trained model"
+        "--model",
+        type=Path,
+        default=DEFAULT_OUTPUT_DIR / MODEL_FILE,
+        help="the trained model",
     )
     parser.add_argument(
         "--count",
@@ -121,8 +123,7 @@ def main(argv=None):
         default=1000,
         help="how many test images to write as photos",
     )
-    args = parser.parse_args(argv)
-    return errors.guard(lambda: measure(args))
+    return errors.guard(lambda: measure(parser.parse_args(argv)))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ the fit and the waiting outside it. It prints ratios of times measured in this
 one session and asserts nothing about time.
 """
 
-import argparse
 import json
 import os
 import platform
@@ -26,7 +25,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from lesson.errors import LessonError, report  # noqa: E402
+from lesson import errors, flags  # noqa: E402
+from lesson.errors import LessonError  # noqa: E402
 from lesson.flags import positive_int  # noqa: E402
 from lesson.processes import (  # noqa: E402
     INSTRUCTION_SETS,
@@ -159,10 +159,7 @@ def table(summaries):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
-    )
+    parser = flags.parser(__doc__.splitlines()[0])
     parser.add_argument(
         "--repeats", type=positive_int, default=3, help="runs of each recipe"
     )
@@ -191,7 +188,11 @@ def main(argv=None):
         default="native",
         help="instruction sets: this CPU's own, AVX2 only (emulated), or both in turns",
     )
-    args = parser.parse_args(argv)
+    return errors.guard(lambda: measure(parser.parse_args(argv)))
+
+
+def measure(args):
+    """Run the recipes and lessons the flags ask for; print the tables."""
     epochs, train_size, repeats = (
         (1, 2000, 1) if args.quick else (None, None, args.repeats)
     )
@@ -202,30 +203,27 @@ def main(argv=None):
     lesson_results = {
         isa: {name: [] for name in args.lessons} for isa in instruction_sets
     }
-    try:
-        # Put the bundled data where Keras' load_data() looks, once, before timing.
-        data_staging = ["-c", "from lesson import data; data.stage()"]
-        run_python(data_staging, "putting the data in Keras' cache", cwd=HERE.parent)
-        for repeat in range(repeats):
-            for isa in instruction_sets:
-                for name in args.recipes:
-                    run = run_once(RECIPES[name], epochs, train_size, isa)
-                    results[isa][name].append(run)
-                    print(
-                        f"run {repeat + 1}/{repeats} {name} ({isa}): "
-                        f"fit {run['fit_seconds']:.1f} s",
-                        flush=True,
-                    )
-                for name in args.lessons:
-                    run = run_lesson(name, lesson_flags, isa)
-                    lesson_results[isa][name].append(run)
-                    print(
-                        f"run {repeat + 1}/{repeats} python {name} ({isa}): wall "
-                        f"{run['wall_seconds']:.1f} s, fit {run['fit_seconds']:.1f} s",
-                        flush=True,
-                    )
-    except LessonError as exc:
-        return report(exc)
+    # Put the bundled data where Keras' load_data() looks, once, before timing.
+    data_staging = ["-c", "from lesson import data; data.stage()"]
+    run_python(data_staging, "putting the data in Keras' cache", cwd=HERE.parent)
+    for repeat in range(repeats):
+        for isa in instruction_sets:
+            for name in args.recipes:
+                run = run_once(RECIPES[name], epochs, train_size, isa)
+                results[isa][name].append(run)
+                print(
+                    f"run {repeat + 1}/{repeats} {name} ({isa}): "
+                    f"fit {run['fit_seconds']:.1f} s",
+                    flush=True,
+                )
+            for name in args.lessons:
+                run = run_lesson(name, lesson_flags, isa)
+                lesson_results[isa][name].append(run)
+                print(
+                    f"run {repeat + 1}/{repeats} python {name} ({isa}): wall "
+                    f"{run['wall_seconds']:.1f} s, fit {run['fit_seconds']:.1f} s",
+                    flush=True,
+                )
 
     data = "2,000 training images" if args.quick else "60,000 training images"
     print(

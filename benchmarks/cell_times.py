@@ -9,7 +9,6 @@ prints a table: each cell's seconds and share of the run, then the fit time
 the lesson measured and what is left outside the fit. It asserts nothing.
 """
 
-import argparse
 import contextlib
 import gc
 import os
@@ -22,6 +21,7 @@ STARTED = time.perf_counter()
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from lesson import errors, flags  # noqa: E402
 from lesson.console import make_safe  # noqa: E402
 
 BANNER = re.compile(r"banner\((\d+),")
@@ -103,10 +103,7 @@ def table(timings, fit_seconds, wall_seconds):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
-    )
+    parser = flags.parser(__doc__.splitlines()[0])
     parser.add_argument(
         "lesson",
         choices=["first_nn.py", "first_cnn.py"],
@@ -115,7 +112,11 @@ def main(argv=None):
     parser.add_argument(
         "--show-output", action="store_true", help="let the lesson's output through"
     )
-    args, lesson_argv = parser.parse_known_args(argv)
+    return errors.guard(lambda: time_lesson(*parser.parse_known_args(argv)))
+
+
+def time_lesson(args, lesson_argv):
+    """Run the lesson cell by cell with lesson_argv as its flags; print the table."""
     make_safe()  # the table quotes the lesson's Chinese labels
     collector = CollectorTimer()
     gc.callbacks.append(collector)

@@ -13,7 +13,6 @@ their ratio is measured in the same minute. The setting first_cnn.py uses,
 and the one it used before, are marked; it asserts nothing about time.
 """
 
-import argparse
 import json
 import os
 import sys
@@ -23,9 +22,8 @@ from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lesson import data  # noqa: E402
+from lesson import data, errors, flags  # noqa: E402
 from lesson.console import import_tensorflow  # noqa: E402
-from lesson.errors import LessonError, report  # noqa: E402
 from lesson.flags import DEFAULT_SEED, positive_int  # noqa: E402
 from lesson.processes import (  # noqa: E402
     INSTRUCTION_SETS,
@@ -137,10 +135,7 @@ def row(setting, results):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
-    )
+    parser = flags.parser(__doc__.splitlines()[0])
     parser.add_argument(
         "--epochs", type=positive_int, default=2, help="epochs of each setting"
     )
@@ -151,7 +146,11 @@ def main(argv=None):
         help="instruction sets to measure: this CPU's own, AVX2 only, or both in turns",
     )
     parser.add_argument("--child", help="internal: measure one setting (JSON) here")
-    args = parser.parse_args(argv)
+    return errors.guard(lambda: measure(parser.parse_args(argv)))
+
+
+def measure(args):
+    """One setting in this process (--child), or every setting, each in a child."""
     if args.child:
         measure_here(Setting(**json.loads(args.child)), args.epochs)
         return 0
@@ -165,13 +164,10 @@ def main(argv=None):
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for setting in SETTINGS:
-        try:
-            results = {
-                name: measure_in_child(setting, name, args.epochs)
-                for name in instruction_sets
-            }
-        except LessonError as exc:
-            return report(exc)
+        results = {
+            name: measure_in_child(setting, name, args.epochs)
+            for name in instruction_sets
+        }
         print(row(setting, results), flush=True)
     return 0
 

@@ -8,7 +8,6 @@ outputs in a temporary folder; the table gives the range over the seeds, so a
 learner can check the answer of an exercise against it.
 """
 
-import argparse
 import json
 import statistics
 import sys
@@ -18,7 +17,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from lesson.errors import LessonError, report  # noqa: E402
+from lesson import errors, flags  # noqa: E402
 from lesson.flags import positive_int  # noqa: E402
 from lesson.processes import run_python  # noqa: E402
 
@@ -32,9 +31,16 @@ EXERCISES = {
 }
 
 
-def run_lesson(flags, seed, output_dir):
+def run_lesson(lesson_flags, seed, output_dir):
     """metrics.json of one `python first_nn.py` run."""
-    command = [REPO / "first_nn.py", *flags, "--seed", seed, "--output-dir", output_dir]
+    command = [
+        REPO / "first_nn.py",
+        *lesson_flags,
+        "--seed",
+        seed,
+        "--output-dir",
+        output_dir,
+    ]
     run_python(command, " ".join(map(str, command)))
     return json.loads((Path(output_dir) / "metrics.json").read_text(encoding="utf-8"))
 
@@ -48,12 +54,13 @@ def span(values):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
-    )
+    parser = flags.parser(__doc__.splitlines()[0])
     parser.add_argument(
-        "--seeds", type=int, nargs="+", default=[1, 2, 3], help="seeds for each run"
+        "--seeds",
+        type=flags.seed,
+        nargs="+",
+        default=[1, 2, 3],
+        help="seeds for each run",
     )
     parser.add_argument(
         "--only",
@@ -68,37 +75,38 @@ def main(argv=None):
         default=None,
         help="override every exercise's epochs (a quick check; default: the exercise's own)",
     )
-    args = parser.parse_args(argv)
+    return errors.guard(lambda: measure(parser.parse_args(argv)))
+
+
+def measure(args):
+    """Run each exercise with each seed; print the table."""
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         for name in args.only:
-            flags = EXERCISES[name] + (
+            lesson_flags = EXERCISES[name] + (
                 ["--epochs", str(args.epochs)] if args.epochs else []
             )
             runs = []
             for seed in args.seeds:
-                try:
-                    runs.append(
-                        run_lesson(flags, seed, Path(folder) / f"{name}-{seed}")
-                    )
-                except LessonError as exc:
-                    return report(exc)
+                runs.append(
+                    run_lesson(lesson_flags, seed, Path(folder) / f"{name}-{seed}")
+                )
                 print(
                     f"{name} seed {seed}: test accuracy {runs[-1]['test_accuracy']:.4f}",
                     flush=True,
                 )
-            rows.append((name, flags, runs))
+            rows.append((name, lesson_flags, runs))
     print(
         "\n| exercise | flags | seeds | test accuracy | train accuracy | fit s (median) |"
     )
     print("|---|---|---|---|---|---|")
-    for name, flags, runs in rows:
+    for name, lesson_flags, runs in rows:
         tests = [run["test_accuracy"] for run in runs]
         trains = [run["train_accuracy"] for run in runs]
         fit = statistics.median(run["fit_seconds"] for run in runs)
         seeds = " ".join(str(seed) for seed in args.seeds)
         print(
-            f"| {name} | `{' '.join(flags) or '(none)'}` | {seeds} | {span(tests)} "
+            f"| {name} | `{' '.join(lesson_flags) or '(none)'}` | {seeds} | {span(tests)} "
             f"| {span(trains)} | {fit:.1f} |"
         )
     for name, _, runs in rows:

@@ -12,7 +12,6 @@ and writes:
   files (colour, white background, 336 px) for the README's predict.py example.
 """
 
-import argparse
 import os
 import re
 import sys
@@ -25,7 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from benchmarks.bench_photos import as_colour, upscale, white_background  # noqa: E402
-from lesson import data, errors  # noqa: E402
+from lesson import data, errors, flags  # noqa: E402
 from lesson.files import prepare_output_dir, write_atomically, write_text  # noqa: E402
 from lesson.flags import CNN_NOTEBOOK_FLAGS, NOTEBOOK_FLAGS  # noqa: E402
 
@@ -148,10 +147,7 @@ def render(args):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
-    )
+    parser = flags.parser(__doc__.splitlines()[0])
     parser.add_argument(
         "--notebook-dir",
         type=Path,
@@ -180,10 +176,16 @@ def main(argv=None):
         help="skip first_cnn.py: no first_cnn.ipynb, no cnn_ figures",
     )
     parser.add_argument(
-        "--max-side", type=int, default=900, help="pixels; the README copies' size"
+        "--max-side",
+        type=flags.positive_int,
+        default=900,
+        help="pixels; the README copies' size",
     )
     parser.add_argument(
-        "--timeout", type=int, default=1800, help="seconds a cell may take"
+        "--timeout",
+        type=flags.positive_int,
+        default=1800,
+        help="seconds a cell may take",
     )
     return errors.guard(lambda: render(parser.parse_args(argv)))
 

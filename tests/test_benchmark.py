@@ -96,3 +96,39 @@ def test_cell_times_prints_each_cell_and_the_time_outside_fit(run_script, tmp_pa
     )
     assert 0 < fit < whole and outside == pytest.approx(whole - fit, abs=0.011)
     assert (tmp_path / "out" / "metrics.json").is_file()
+
+
+BAD_FLAG = ["--no-such-flag"], "error: unrecognized arguments: --no-such-flag"
+
+
+@pytest.mark.parametrize(
+    "tool, args, message",
+    [
+        ("benchmarks/bench_app.py", *BAD_FLAG),
+        ("benchmarks/bench_photos.py", *BAD_FLAG),
+        ("benchmarks/bench_real_photos.py", *BAD_FLAG),
+        ("benchmarks/bench_train.py", *BAD_FLAG),
+        ("benchmarks/cnn_settings.py", *BAD_FLAG),
+        ("benchmarks/exercises.py", *BAD_FLAG),
+        ("docs/make_notebook.py", *BAD_FLAG),
+        (
+            "benchmarks/cell_times.py",
+            [],
+            "error: the following arguments are required: lesson",
+        ),
+        (
+            "benchmarks/exercises.py",
+            ["--seeds", "-1"],
+            "error: argument --seeds: must be from 0 to 4294967295, got -1",
+        ),
+        (
+            "docs/make_notebook.py",
+            ["--timeout", "0"],
+            "error: argument --timeout: must be at least 1, got 0",
+        ),
+    ],
+)
+def test_tools_answer_a_bad_flag_with_one_error_line(run_script, tool, args, message):
+    result = run_script(tool, *args, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [message]
