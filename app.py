@@ -153,7 +153,7 @@ def answer(classifier, output_dir, upload, choice):
         return (
             None,
             None,
-            f"**无法识别这张图片 / Cannot classify this file**  \n{reason}",
+            f"**无法识别这个文件 / Cannot classify this file**  \n{reason}",
         )
     bars = {class_label(i): float(p) for i, p in enumerate(probabilities)}
     notes = [bilingual(f"⚠️ {zh}", en) for zh, en in photos.note_lines(prepared)]
@@ -306,7 +306,7 @@ def announce(url, host):
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(
             both(
-                "注意：同一网络里的任何人都能打开并使用这个网页。手机浏览器打开 "
+                "注意：同一网络里的任何人都能打开并使用这个网页。在手机浏览器里打开 "
                 f"http://<这台电脑的 IP 地址>:{url.rsplit(':', 1)[1]}；在普通的 "
                 "http 网页上，手机可以通过“上传”按钮拍照，但不能使用实时摄像头画面。",
                 "warning: anyone on this network can open and use the page. On a "

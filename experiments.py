@@ -99,9 +99,9 @@ class Progress:
         print(
             f"[{training}/{len(self.widths)}] "
             + both(f"隐藏层 {hidden_units} 个神经元", f"{hidden_units} hidden units")
-            + f", epoch {epoch}/{self.epochs} | "
+            + f" | epoch {epoch}/{self.epochs} | "
             + both(f"已用 {clock(elapsed)}", f"elapsed {clock(elapsed)}")
-            + ", "
+            + " | "
             + both(f"还需约 {clock(left)}", f"about {clock(left)} left"),
             flush=True,
         )
@@ -186,7 +186,7 @@ def run_grid(args, train_pair, validation, test):
         print(
             f"[{done}/{len(args.hidden_units)}] "
             + label(f"隐藏层 {hidden_units} 个神经元", f"{hidden_units} hidden units")
-            + f" {max(args.epochs)} epochs, {width_rows[-1]['fit_seconds']:.1f} s; "
+            + f" {max(args.epochs)} epochs, {width_rows[-1]['fit_seconds']:.1f} s | "
             + both("最高验证准确率", "best validation accuracy")
             + f" {best['validation_accuracy']:.4f} (epoch {best['epochs']})",
             flush=True,
@@ -285,12 +285,22 @@ def run(args):
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # as in first_nn.py step 2
     train_pair, validation, test = split_data(args)
     trainings = len(args.hidden_units)
+    counts = len(args.epochs)
     print(
-        both("训练次数", "Trainings")
-        + f": {trainings} ({trainings} widths x {len(args.epochs)} epoch counts); "
-        + both("图片数量", "images")
-        + f": {len(train_pair[1])} training, {len(validation[1])} validation, "
-        + f"{len(test[1])} test",
+        label("训练次数", "Trainings"),
+        both(
+            f"{trainings} 次（{trainings} 种宽度，每次记下 {counts} 种 epoch 数的结果）",
+            f"{trainings} ({trainings} widths x {counts} epoch counts)",
+        ),
+    )
+    train_count, validation_count = len(train_pair[1]), len(validation[1])
+    print(
+        label("图片数量", "Images"),
+        both(
+            f"训练集 {train_count}，验证集 {validation_count}，测试集 {len(test[1])}",
+            f"{train_count} training, {validation_count} validation, "
+            f"{len(test[1])} test",
+        ),
         flush=True,
     )
     started = time.perf_counter()
@@ -319,9 +329,14 @@ def run(args):
     print("\n" + table)
     print(
         label("按验证准确率选出", "Chosen by validation accuracy"),
-        f"{chosen['hidden_units']} hidden units, {chosen['epochs']} epochs "
-        f"(validation {chosen['validation_accuracy']:.4f}, test {chosen['test_accuracy']:.4f}); "
-        f"{trainings} trainings in {clock(seconds)}",
+        both(
+            f"{chosen['hidden_units']} 个神经元，{chosen['epochs']} 轮（验证准确率 "
+            f"{chosen['validation_accuracy']:.4f}，测试准确率 "
+            f"{chosen['test_accuracy']:.4f}）；{trainings} 次训练共用 {clock(seconds)}",
+            f"{chosen['hidden_units']} hidden units, {chosen['epochs']} epochs "
+            f"(validation {chosen['validation_accuracy']:.4f}, test "
+            f"{chosen['test_accuracy']:.4f}); {trainings} trainings in {clock(seconds)}",
+        ),
     )
     print(
         label("已写入", "Wrote"),

@@ -13,14 +13,14 @@
 #
 # `first_nn.py` 的全连接网络在测试集上停在 88% 左右。这一课走同样的十个步骤、用同样的数据，
 # 只换掉模型：卷积层（`Conv2D`）用 3×3 的小滤波器（也叫卷积核）在图片上滑动，找边缘、纹理这样的
-# 局部图案，池化层（`MaxPooling2D`）把图的长和宽各缩小一半（28×28 → 14×14）。和第一课主要有六处不同：
+# 局部图案，池化层（`MaxPooling2D`）把图的高和宽各缩小一半（28×28 → 14×14）。和第一课主要有六处不同：
 #
 # | 不同之处 / What changed | first_nn.py | first_cnn.py | 为什么 / Why |
 # |---|---|---|---|
 # | 图片的形状 / image shape | (28, 28) | (28, 28, 1) | 卷积层需要一个通道轴 / Conv2D wants a channel axis |
 # | 模型 / model | Flatten → Dense(128) → Dense(10) | 2 × (Conv2D → MaxPooling2D) → Flatten → Dense(64) → Dense(10) | 先找局部图案 / local patterns first |
 # | 提速设置 / speed setting | `jit_compile=True` | `jit_compile=False` | 在 CPU 上 XLA 让卷积变慢 / XLA slows convolutions on a CPU |
-# | 批次大小 / batch size | 32 | 64 | 步数减半，每一步的固定开销也少一半 / half the steps, half their fixed costs |
+# | 批次大小 / batch size | 32 | 64 | 步数减半，固定开销的总和也少一半 / half the steps, half their fixed costs |
 # | 训练轮数 / epochs | 10 | 5 | 每一步计算多得多 / each step costs more |
 # | oneDNN 自定义算子 / oneDNN custom ops | 关 / off | 开 / on | 卷积靠它快近一倍 / convolutions run about twice as fast with them |
 #
@@ -154,7 +154,7 @@ saved.save(plt.gcf(), "step04_first_image")  # the tutorial's plt.show()
 saved.save(figures.image_grid(train_images, train_labels), "step04_first_25")
 
 # %% [markdown]
-# ## 步骤 5：预处理 / Step 5: Normalize
+# ## 步骤 5：数据预处理 / Step 5: Normalize
 #
 # 和第一课一样归一化到 0–1，再加一个长度为 1 的通道轴：卷积层要的是（高，宽，通道）的图片，
 # 灰度图只有一个通道（彩色图有三个）。
@@ -162,7 +162,7 @@ saved.save(figures.image_grid(train_images, train_labels), "step04_first_25")
 # takes (height, width, channels) pictures, and gray ones have one channel.
 
 # %%
-banner(5, "预处理", "Normalize")
+banner(5, "数据预处理", "Normalize")
 # 和第一课相比多了 [..., tf.newaxis]：通道轴 / New here: the channel axis
 train_images = tf.cast(train_images, tf.float32)[..., tf.newaxis] / 255.0
 test_images = tf.cast(test_images, tf.float32)[..., tf.newaxis] / 255.0
@@ -172,7 +172,7 @@ print(label("归一化后的形状", "Shape after normalizing"), train_images.sh
 # ## 步骤 6：构建模型 / Step 6: Build the model
 #
 # 第一个卷积层有 16 个 3×3 的滤波器，每个滤波器在整张图上找同一种图案，得到 16 张“特征图”；
-# `padding="same"` 让特征图保持 28×28。池化层在每个 2×2 的小块里取最大值，图的长和宽各缩小一半。
+# `padding="same"` 让特征图保持 28×28。池化层在每个 2×2 的小块里取最大值，图的高和宽各缩小一半。
 # 第二个卷积层在 14×14 的特征图上找由小图案组成的大图案。最后仍然是全连接层和输出层。
 # 参数数量和第一课差不多，但卷积层的参数在图上每个位置都共享。
 # The first convolution's 16 filters each look for one pattern everywhere;

@@ -19,8 +19,8 @@
 # order, with its code; each step's output appears right under it.
 #
 # 运行：`python first_nn.py`（全部命令行选项：`python first_nn.py --help`）。在 VS Code 或
-# Jupyter 中可以把它当作笔记本逐个单元格运行；命令行选项放进环境变量，并在第一个代码单元格之前运行，
-# 例如 `%env FIRST_NN_ARGS=--epochs 2`。`lesson/` 里是本仓库的辅助代码：校验数据、画图、写文件。
+# Jupyter 中可以把它当作笔记本逐个单元格运行；命令行选项要放进环境变量：在第一个代码单元格之前运行
+# `%env FIRST_NN_ARGS=--epochs 2` 这样的命令。`lesson/` 里是本仓库的辅助代码：校验数据、画图、写文件。
 # Run `python first_nn.py` (`--help` lists the flags). In VS Code or Jupyter it
 # is a notebook; pass flags there with `%env FIRST_NN_ARGS=--epochs 2`, run
 # before the first code cell.
@@ -153,7 +153,7 @@ saved.save(plt.gcf(), "step04_first_image")  # the tutorial's plt.show()
 saved.save(figures.image_grid(train_images, train_labels), "step04_first_25")
 
 # %% [markdown]
-# ## 步骤 5：预处理 / Step 5: Normalize
+# ## 步骤 5：数据预处理 / Step 5: Normalize
 #
 # 归一化：像素值 0–255 除以 255，变成 0–1，小的输入让训练更平稳。教程写 `train_images / 255.0`，
 # 得到 float64 的 NumPy 数组；Keras 用 float32 计算，`fit` 还得再转换一次。这里直接得到
@@ -162,7 +162,7 @@ saved.save(figures.image_grid(train_images, train_labels), "step04_first_25")
 # float64 array that `fit` converts again; float32 is what Keras computes in.
 
 # %%
-banner(5, "预处理", "Normalize")
+banner(5, "数据预处理", "Normalize")
 # 教程：train_images / 255.0（float64）；float32 省一半内存 / Tutorial: float64
 train_images = tf.cast(train_images, tf.float32) / 255.0
 test_images = tf.cast(test_images, tf.float32) / 255.0
@@ -199,7 +199,7 @@ model.summary()
 # 优化器 `adam` 更新权重；损失函数衡量错得多远，`from_logits=True` 告诉它输入的是 logits；
 # 评估指标 `accuracy`（准确率）是人能读懂的分数。另外两项是教程没有写的速度设置：
 # `steps_per_execution=32` 让 TensorFlow 一次跑 32 个批次（批次大小仍是 32），`jit_compile=True`
-# 用 XLA 编译训练步骤；两项合起来让训练快约三倍，模型和结果的意义不变。
+# 用 XLA 编译训练步骤；两项合起来让训练速度提高到约 3 倍，模型和结果的意义不变。
 # `adam` updates the weights; the loss measures how wrong the model is, on
 # logits; `accuracy` is the score people read. Two speed settings the tutorial
 # leaves at their defaults (here: 32 batches per call, and XLA) make fit about
@@ -220,7 +220,7 @@ print(compile_settings(model))
 # %% [markdown]
 # ## 步骤 8：训练模型 / Step 8: Train the model
 #
-# 一个 epoch（轮）就是让模型把训练集的 60,000 张图片都看一遍，批次大小是 32，所以每轮 60000 / 32 = 1875 步，
+# 一个 epoch（轮）就是让模型把训练集的 60,000 张图片都看一遍，批次大小是 32，所以每轮 60000 / 32 = 1875 步。
 # Keras 显示 `1875/1875`。`history` 记下每一轮的损失和准确率。
 # One epoch shows the model all 60,000 pictures, 32 at a time: `1875/1875`
 # steps. `history` keeps each epoch's loss and accuracy.
@@ -350,7 +350,7 @@ metrics = results.lesson_metrics(
     parameters=model.count_params(),
 )
 results.save_model_and_metrics(output_dir, model, metrics)
-print(
-    label("下一步", "Next"), "python predict.py your_photo.jpg | python experiments.py"
-)
+print(label("下一步", "Next"))
+print("  python predict.py your_photo.jpg")
+print("  python experiments.py")
 saved.show_kept()
