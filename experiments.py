@@ -22,6 +22,7 @@ import sys
 import time
 
 import matplotlib.pyplot as plt
+import numpy as np
 
 from lesson import console, data, errors, flags
 from lesson.console import both, label
@@ -84,18 +85,43 @@ def split_data(args):
 
 
 class Progress:
-    """One line per epoch: the width, the epoch, time so far and an estimate of the rest."""
+    """One line per epoch: the width, the epoch, time so far and an estimate of the rest.
+
+    An epoch's time is taken as fixed + per_neuron * width, fitted to the
+    epochs done so far. Until two widths have trained, the fixed part is taken
+    as the work of FIXED_NEURONS neurons (about what the README's table shows),
+    so wider layers to come are not assumed as fast as the first one.
+    """
+
+    FIXED_NEURONS = 256
 
     def __init__(self, widths, epochs):
         self.widths, self.epochs = widths, epochs
-        self.total_epochs = len(widths) * epochs
-        self.done_epochs, self.started = 0, time.perf_counter()
+        self.started = self.last = time.perf_counter()
+        self.seconds = []  # (width, seconds) of each epoch done
+
+    def per_epoch_cost(self):
+        """(fixed seconds, seconds per neuron) of one epoch, from the epochs done."""
+        widths = np.array([width for width, _ in self.seconds], float)
+        seconds = np.array([second for _, second in self.seconds], float)
+        if len(set(widths)) > 1:
+            per_neuron, fixed = np.polyfit(widths, seconds, 1)
+            if per_neuron > 0 and fixed >= 0:
+                return fixed, per_neuron
+        per_neuron = seconds.sum() / (widths + self.FIXED_NEURONS).sum()
+        return per_neuron * self.FIXED_NEURONS, per_neuron
 
     def epoch_done(self, hidden_units, epoch):
-        self.done_epochs += 1
-        elapsed = time.perf_counter() - self.started
-        left = elapsed / self.done_epochs * (self.total_epochs - self.done_epochs)
-        training = self.widths.index(hidden_units) + 1
+        now = time.perf_counter()
+        self.seconds.append((hidden_units, now - self.last))
+        self.last, elapsed = now, now - self.started
+        fixed, per_neuron = self.per_epoch_cost()
+        position = self.widths.index(hidden_units)
+        to_come = [(hidden_units, self.epochs - epoch)] + [
+            (width, self.epochs) for width in self.widths[position + 1 :]
+        ]
+        left = sum(count * (fixed + per_neuron * width) for width, count in to_come)
+        training = position + 1
         print(
             f"[{training}/{len(self.widths)}] "
             + both(f"隐藏层 {hidden_units} 个神经元", f"{hidden_units} hidden units")

@@ -146,7 +146,14 @@ def parse_args(argv=None):
         help="save the 28x28 picture the model saw for each image, and the "
         "pixels taken for the item (NAME.mask.png)",
     )
-    return flags.parse_args(argv)
+    try:
+        return flags.parse_args(argv)
+    except LessonError as exc:
+        if "required: IMAGE" not in str(exc):
+            raise
+        raise LessonError(
+            f"{exc}; for example: python predict.py docs/images/example_boot.jpg"
+        ) from None
 
 
 def classify(args):

@@ -55,7 +55,10 @@ def read_manifest(folder):
     """The manifest's entries as (path, label, kind), or a LessonError."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise LessonError(f"{folder}: no such folder of photos; name one with --photos")
+        raise LessonError(
+            f"{folder}: no such folder of photos; name a folder with a "
+            "manifest.json (see the README) with --photos"
+        )
     manifest = folder / "manifest.json"
     try:
         entries = json.loads(manifest.read_text("utf-8"))

@@ -53,13 +53,22 @@ def print_overfitting(history, test_accuracy):
         label("训练准确率（最后一轮）", "Training accuracy (last epoch)"),
         f"{train_accuracy:.4f}",
     )
-    print(
-        label("差距（训练 - 测试）", "Gap (training - test)"),
-        f"{100 * (train_accuracy - test_accuracy):+.1f}",
-        both(
+    gap = 100 * (train_accuracy - test_accuracy)
+    meaning = (
+        (
             "个百分点（训练集上更高就是过拟合）",
             "points (higher on the training set: overfitting)",
-        ),
+        )
+        if gap > 0
+        else (
+            "个百分点（训练集上不比测试集高：没有过拟合）",
+            "points (not higher on the training set: no overfitting)",
+        )
+    )
+    print(
+        label("差距（训练 - 测试）", "Gap (training - test)"),
+        f"{gap:+.1f}",
+        both(*meaning),
     )
 
 

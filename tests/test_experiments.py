@@ -99,3 +99,25 @@ def test_any_console_encoding_finishes(run_script, clean_env, tmp_path, encoding
         "按验证准确率选出" if encoding == "cp936" else "Chosen by validation accuracy"
     )
     assert chosen in result.stdout
+
+
+def test_time_left_counts_wider_layers_as_slower(monkeypatch, capsys):
+    import experiments
+
+    # Epochs of 32 neurons take 1 s, of 512 neurons 4 s: 0.8 s + 1/160 s a neuron.
+    clock = iter([0.0, 1.0, 2.0, 6.0, 10.0])
+    monkeypatch.setattr(experiments.time, "perf_counter", lambda: next(clock))
+    progress = experiments.Progress([32, 512], epochs=2)
+    progress.epoch_done(32, 1)
+    progress.epoch_done(32, 2)
+    progress.epoch_done(512, 1)
+    progress.epoch_done(512, 2)
+    left = [
+        re.search(r"about (\d+):(\d+) left", line).groups()
+        for line in capsys.readouterr().out.splitlines()
+    ]
+    seconds = [60 * int(minutes) + int(rest) for minutes, rest in left]
+    # After one width: more than the 3 s that "every epoch like the first" gives.
+    assert seconds[0] > 3 and seconds[1] > 2
+    # After both widths the line through (32, 1 s) and (512, 4 s) is exact.
+    assert seconds[2:] == [4, 0]

@@ -393,3 +393,18 @@ def test_no_product_file_imports_first_nn():
             elif isinstance(node, ast.ImportFrom):
                 names = [node.module or ""]
             assert "first_nn" not in names, path
+
+
+@pytest.mark.parametrize(
+    "training, test, meaning",
+    [
+        (0.9, 0.8, "+10.0 points (higher on the training set: overfitting)"),
+        (0.5, 0.6, "-10.0 points (not higher on the training set: no overfitting)"),
+    ],
+)
+def test_the_gap_line_says_overfitting_only_when_training_is_higher(
+    monkeypatch, capsys, training, test, meaning
+):
+    monkeypatch.setattr(console, "speaks_chinese", lambda: False)
+    results.print_overfitting({"accuracy": [training]}, test)
+    assert meaning in capsys.readouterr().out

@@ -12,7 +12,7 @@ from benchmarks.bench_photos import (
     upscale,
     white_background,
 )
-from conftest import assert_one_line_error
+from conftest import REPO, assert_one_line_error
 from lesson import data, photos
 from lesson.flags import DEFAULT_SEED
 from lesson.model import (
@@ -393,3 +393,10 @@ def test_white_cut_out_and_rounded_corners(tmp_path):
     # Rounded transparent corners are not a cut-out: the item is found.
     assert prepared.item_mask.mean() < 0.1
     assert np.flatnonzero(prepared.picture.max(axis=1)).tolist() == list(range(28))
+
+
+def test_no_image_names_an_example_to_try(run_script):
+    result = run_script("predict.py", timeout=120)
+    assert_one_line_error(result)
+    assert "python predict.py docs/images/example_boot.jpg" in result.stderr
+    assert (REPO / "docs" / "images" / "example_boot.jpg").is_file()
