@@ -327,11 +327,12 @@ saved.save(sure_and_wrong, "step10_confident_mistakes")
 # ## 保存与下一步 / Save, and next steps
 #
 # 模型存成 `fashion_mnist.keras`，分数存进 `metrics.json`。教程最后建议改隐藏层的神经元数
-# 或 epoch 数：`python first_nn.py --hidden-units 64 --epochs 20` 试一次，
-# `python experiments.py` 在验证集（从训练集里留出的 10,000 张图片）上比较一组设置；
-# `python predict.py 你的照片.jpg` 识别你自己的照片。
+# 或 epoch 数：`python first_nn.py --hidden-units 64 --epochs 20 --output-dir outputs/try-1`
+# 试一次（结果写进另一个文件夹，默认的模型保持不变），`python experiments.py` 在验证集
+# （从训练集里留出的 10,000 张图片）上比较一组设置；`python predict.py 你的照片.jpg` 识别你自己的照片。
 # The model goes to `fashion_mnist.keras`, the scores to `metrics.json`. Try
-# `--hidden-units 64 --epochs 20`, `python experiments.py` for a whole grid, or
+# `--hidden-units 64 --epochs 20 --output-dir outputs/try-1` (another folder, so
+# the default model stays), `python experiments.py` for a whole grid, or
 # `python predict.py your_photo.jpg`.
 
 # %%
