@@ -5,6 +5,7 @@ that both build the same models with the same compile settings.
 """
 
 import time
+import zipfile
 from pathlib import Path
 
 from lesson.console import import_tensorflow
@@ -142,6 +143,12 @@ def load_trained_model(path):
             f"no trained model at {path}; run python first_nn.py first "
             "(or python first_cnn.py for the second lesson's model)"
         )
+    fix = "run python first_nn.py to make one"
+    if path.is_file() and path.suffix == ".keras" and not zipfile.is_zipfile(path):
+        raise LessonError(
+            f"{path}: not a Keras model this program can load (the file is damaged "
+            f"or is not a .keras archive); {fix}"
+        )
     try:
         model = import_tensorflow().keras.models.load_model(path)
     except Exception as exc:  # Keras raises many kinds for a bad file
@@ -149,12 +156,17 @@ def load_trained_model(path):
             str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         )
         raise LessonError(
-            f"{path}: not a Keras model this program can load ({reason}); run python first_nn.py to make one"
+            f"{path}: not a Keras model this program can load ({reason}); {fix}"
         ) from None
-    if model.input_shape[1:] not in MODEL_INPUTS or model.output_shape[-1:] != (10,):
+    inputs, outputs = model.input_shape, model.output_shape
+    if not (
+        isinstance(inputs, tuple)
+        and isinstance(outputs, tuple)
+        and tuple(inputs[1:]) in MODEL_INPUTS
+        and tuple(outputs[1:]) == (10,)
+    ):
         raise LessonError(
-            f"{path}: takes {model.input_shape[1:]} and gives {model.output_shape[-1]} "
-            "scores, not a 28x28 picture and 10 class scores; use a model first_nn.py "
-            "or first_cnn.py saved"
+            f"{path}: takes {inputs} and gives {outputs}, not one 28x28 picture and "
+            "10 class scores; use a model first_nn.py or first_cnn.py saved"
         )
     return model

@@ -95,13 +95,14 @@ def open_image(path):
     if path.stat().st_size == 0:
         raise LessonError(f"{path}: the file is empty")
     try:
-        with warnings.catch_warnings(), Image.open(path) as image:
+        with warnings.catch_warnings():
             # Large phone photos and odd EXIF blocks are fine here: say nothing.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             warnings.simplefilter("ignore", UserWarning)
-            # A JPEG can be decoded straight at a fraction of its size.
-            image.draft("RGB", (2 * WORKING_SIZE, 2 * WORKING_SIZE))
-            return upright(image)
+            with Image.open(path) as image:
+                # A JPEG can be decoded straight at a fraction of its size.
+                image.draft("RGB", (2 * WORKING_SIZE, 2 * WORKING_SIZE))
+                return upright(image)
     except (
         UnidentifiedImageError,
         Image.DecompressionBombError,
@@ -120,20 +121,20 @@ def open_image(path):
 def upright(image):
     """The image turned by its EXIF tag (photos taken sideways), loaded in memory.
 
-    A damaged EXIF block leaves the image as it is.
+    Damaged pixel data raises OSError; a damaged EXIF block leaves the image
+    as it is.
     """
+    image.load()  # first, so a broken data stream is not taken for a broken tag
     try:
-        image = ImageOps.exif_transpose(image)
+        return ImageOps.exif_transpose(image)
     except Exception:  # Pillow raises many kinds for a broken tag
-        pass
-    image.load()
-    return image
+        return image
 
 
 def to_arrays(image):
     """Any Pillow mode -> (RGB 0-255, opacity 0-1), float32, at most WORKING_SIZE."""
     if image.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):  # 16/32-bit gray
-        gray = np.asarray(image, dtype=np.float32)
+        gray = np.nan_to_num(np.asarray(image, dtype=np.float32))  # NaN in float TIFFs
         top = 65535.0 if gray.max() > 255 else 255.0
         image = Image.fromarray(np.clip(gray * (255.0 / top), 0, 255).astype(np.uint8))
     if image.mode not in ("L", "LA", "RGB", "RGBA"):

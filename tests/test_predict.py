@@ -1,6 +1,7 @@
 """predict.py: a learner's own photos, turned into what the model was trained on."""
 
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -158,24 +159,34 @@ def test_a_file_that_is_not_a_model_is_refused(tmp_path, run_script):
     result = run_script("predict.py", tmp_path / "a.png", "--model", fake)
     assert_one_line_error(result)
     assert "not a Keras model" in result.stderr
+    assert "damaged or is not a .keras archive" in result.stderr
 
 
-def test_a_model_of_another_shape_is_refused(tmp_path, run_script):
+def other_models(keras):
+    """Models a learner might pass that are not one 28x28 picture -> 10 scores."""
+    colour = keras.Sequential(
+        [keras.Input(shape=(32, 32, 3)), keras.layers.Flatten(), keras.layers.Dense(10)]
+    )
+    # Without Flatten, Dense gives 10 scores for each of the 28 rows.
+    per_row = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Dense(10)])
+    first, second = keras.Input(shape=(28, 28)), keras.Input(shape=(28, 28))
+    joined = keras.layers.Concatenate()(
+        [keras.layers.Flatten()(first), keras.layers.Flatten()(second)]
+    )
+    two_inputs = keras.Model([first, second], keras.layers.Dense(10)(joined))
+    return {"colour": colour, "per-row": per_row, "two inputs": two_inputs}
+
+
+@pytest.mark.parametrize("kind", ["colour", "per-row", "two inputs"])
+def test_a_model_of_another_shape_is_refused(tmp_path, run_script, kind):
     import tensorflow as tf
 
-    other = tf.keras.Sequential(
-        [
-            tf.keras.Input(shape=(32, 32, 3)),
-            tf.keras.layers.Flatten(),
-            tf.keras.layers.Dense(10),
-        ]
-    )
-    other.save(tmp_path / "other.keras")
+    other_models(tf.keras)[kind].save(tmp_path / "other.keras")
     photo = tmp_path / "a.png"
     Image.fromarray(np.zeros((28, 28), np.uint8)).save(photo)
     result = run_script("predict.py", photo, "--model", tmp_path / "other.keras")
     assert_one_line_error(result)
-    assert "not a 28x28 picture and 10 class scores" in result.stderr
+    assert "not one 28x28 picture and 10 class scores" in result.stderr
 
 
 def bad_inputs(folder):
@@ -400,3 +411,27 @@ def test_no_image_names_an_example_to_try(run_script):
     assert_one_line_error(result)
     assert "python predict.py docs/images/example_boot.jpg" in result.stderr
     assert (REPO / "docs" / "images" / "example_boot.jpg").is_file()
+
+
+def test_damaged_pixel_data_is_refused(tmp_path):
+    path = tmp_path / "damaged.png"
+    noise = np.random.default_rng(0).integers(0, 256, (64, 64), np.uint8)
+    Image.fromarray(noise).save(path)
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 200] = bytes(255 - b for b in data[middle : middle + 200])
+    path.write_bytes(bytes(data))
+    with pytest.raises(photos.LessonError, match="cannot read it"):
+        photos.open_image(path)
+
+
+def test_a_photo_over_pillows_size_warning_opens_without_a_warning(
+    tmp_path, monkeypatch
+):
+    path = tmp_path / "big.png"
+    Image.fromarray(np.full((100, 100), 200, np.uint8)).save(path)
+    # Pillow warns above MAX_IMAGE_PIXELS and refuses above twice that.
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 6000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert photos.open_image(path).size == (100, 100)
