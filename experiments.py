@@ -37,15 +37,21 @@ def parse_args(argv=None):
     parser = flags.parser(
         "Train the tutorial's model for a grid of widths and epoch counts."
     )
-    grid = dict(type=flags.positive_int, nargs="+", metavar="N")
     parser.add_argument(
         "--hidden-units",
+        type=flags.hidden_layer_size,
+        nargs="+",
+        metavar="N",
         default=[32, 64, 128, 256, 512],
-        help="hidden layer widths",
-        **grid,
+        help=f"hidden layer widths, each 1 to {flags.MOST_HIDDEN_UNITS}",
     )
     parser.add_argument(
-        "--epochs", default=[5, 10, 20], help="epoch counts to measure at", **grid
+        "--epochs",
+        type=flags.positive_int,
+        nargs="+",
+        metavar="N",
+        default=[5, 10, 20],
+        help="epoch counts to measure at",
     )
     flags.add_data_arguments(parser)
     parser.add_argument(

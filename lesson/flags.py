@@ -36,6 +36,21 @@ def positive_int(text):
     return whole_number(text, 1)
 
 
+# Far beyond what helps, and still small enough to fit in a laptop's memory.
+MOST_HIDDEN_UNITS = 8192
+MOST_FILTERS = 256
+
+
+def hidden_layer_size(text):
+    """argparse type: neurons of a hidden layer, 1 to MOST_HIDDEN_UNITS."""
+    return whole_number(text, 1, MOST_HIDDEN_UNITS)
+
+
+def filter_count(text):
+    """argparse type: filters of the first convolution, 1 to MOST_FILTERS."""
+    return whole_number(text, 1, MOST_FILTERS)
+
+
 class LessonArgumentParser(argparse.ArgumentParser):
     """argparse that raises LessonError instead of printing usage and exiting."""
 
@@ -114,9 +129,9 @@ def lesson_parser(description, epochs=10, hidden_units=128):
     lesson.add_argument(
         "--hidden-units",
         metavar="N",
-        type=positive_int,
+        type=hidden_layer_size,
         default=hidden_units,
-        help="neurons in the hidden Dense layer",
+        help=f"neurons in the hidden Dense layer, 1 to {MOST_HIDDEN_UNITS}",
     )
     add_data_arguments(lesson)
     lesson.add_argument(
@@ -168,8 +183,9 @@ def parse_cnn_flags(argv=None):
     cnn.add_argument(
         "--filters",
         metavar="N",
-        type=positive_int,
+        type=filter_count,
         default=model.CNN_FILTERS,
-        help="filters of the first convolution (the second has twice as many)",
+        help=f"filters of the first convolution, 1 to {MOST_FILTERS} (the second "
+        "has twice as many)",
     )
     return cnn.parse_args(lesson_argv(CNN_NOTEBOOK_FLAGS) if argv is None else argv)

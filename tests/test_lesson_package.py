@@ -408,3 +408,12 @@ def test_the_gap_line_says_overfitting_only_when_training_is_higher(
     monkeypatch.setattr(console, "speaks_chinese", lambda: False)
     results.print_overfitting({"accuracy": [training]}, test)
     assert meaning in capsys.readouterr().out
+
+
+def test_layer_sizes_are_bounded_so_a_typo_is_not_an_out_of_memory_crash():
+    assert flags.parse_lesson_flags(["--hidden-units", "8192"]).hidden_units == 8192
+    assert flags.parse_cnn_flags(["--filters", "256"]).filters == 256
+    with pytest.raises(errors.LessonError, match="must be from 1 to 8192"):
+        flags.parse_lesson_flags(["--hidden-units", "99999999999"])
+    with pytest.raises(errors.LessonError, match="must be from 1 to 256"):
+        flags.parse_cnn_flags(["--filters", "257"])
