@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lesson import errors, photos  # noqa: E402
+from lesson import console, errors, photos  # noqa: E402
 from lesson.errors import LessonError  # noqa: E402
 from lesson.flags import parser, positive_int  # noqa: E402
 from app import add_models_argument  # noqa: E402
@@ -204,6 +204,7 @@ def parse_args(argv=None):
 
 
 def main(argv=None):
+    console.make_safe()  # the output may quote Chinese paths and labels
     return errors.guard(lambda: measure(parse_args(argv)))
 
 

@@ -19,7 +19,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lesson import data, errors, flags, photos  # noqa: E402
+from lesson import console, data, errors, flags, photos  # noqa: E402
 from lesson.model import (
     load_trained_model,
     normalize,
@@ -110,6 +110,7 @@ def measure(args):
 
 
 def main(argv=None):
+    console.make_safe()  # the output may quote Chinese paths and labels
     parser = flags.parser(__doc__.splitlines()[0])
     parser.add_argument(
         "--model",

@@ -31,7 +31,7 @@ from PIL import Image, ImageOps
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lesson import errors, flags, photos  # noqa: E402
+from lesson import console, errors, flags, photos  # noqa: E402
 from lesson.console import import_tensorflow  # noqa: E402
 from lesson.data import CLASS_NAMES  # noqa: E402
 from lesson.errors import LessonError  # noqa: E402
@@ -273,6 +273,7 @@ def measure(args):
 
 
 def main(argv=None):
+    console.make_safe()  # the output may quote Chinese paths and labels
     parser = flags.parser(__doc__.splitlines()[0])
     parser.add_argument(
         "--photos", type=Path, default=DEFAULT_PHOTOS, help="folder with manifest.json"

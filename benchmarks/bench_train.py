@@ -25,7 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from lesson import errors, flags  # noqa: E402
+from lesson import console, errors, flags  # noqa: E402
 from lesson.errors import LessonError  # noqa: E402
 from lesson.flags import positive_int  # noqa: E402
 from lesson.processes import (  # noqa: E402
@@ -159,6 +159,7 @@ def table(summaries):
 
 
 def main(argv=None):
+    console.make_safe()  # the output may quote Chinese paths and labels
     parser = flags.parser(__doc__.splitlines()[0])
     parser.add_argument(
         "--repeats", type=positive_int, default=3, help="runs of each recipe"

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lesson import data, errors, flags  # noqa: E402
+from lesson import console, data, errors, flags  # noqa: E402
 from lesson.console import import_tensorflow  # noqa: E402
 from lesson.flags import DEFAULT_SEED, positive_int  # noqa: E402
 from lesson.processes import (  # noqa: E402
@@ -135,6 +135,7 @@ def row(setting, results):
 
 
 def main(argv=None):
+    console.make_safe()  # the output may quote Chinese paths and labels
     parser = flags.parser(__doc__.splitlines()[0])
     parser.add_argument(
         "--epochs", type=positive_int, default=2, help="epochs of each setting"

@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from lesson import errors, flags  # noqa: E402
+from lesson import console, errors, flags  # noqa: E402
 from lesson.flags import positive_int  # noqa: E402
 from lesson.processes import run_python  # noqa: E402
 
@@ -55,6 +55,7 @@ def span(values):
 
 
 def main(argv=None):
+    console.make_safe()  # the output may quote Chinese paths and labels
     parser = flags.parser(__doc__.splitlines()[0])
     parser.add_argument(
         "--seeds",

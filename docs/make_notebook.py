@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from benchmarks.bench_photos import as_colour, upscale, white_background  # noqa: E402
-from lesson import data, errors, flags  # noqa: E402
+from lesson import console, data, errors, flags  # noqa: E402
 from lesson.files import prepare_output_dir, write_atomically, write_text  # noqa: E402
 from lesson.flags import CNN_NOTEBOOK_FLAGS, NOTEBOOK_FLAGS  # noqa: E402
 
@@ -147,6 +147,7 @@ def render(args):
 
 
 def main(argv=None):
+    console.make_safe()  # the output may quote Chinese paths and labels
     parser = flags.parser(__doc__.splitlines()[0])
     parser.add_argument(
         "--notebook-dir",

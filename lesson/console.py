@@ -1,6 +1,7 @@
 """What the learner reads: bilingual labels, banners, any console encoding,
 and TensorFlow's start-up lines kept out of the way."""
 
+import codecs
 import contextlib
 import gc
 import os
@@ -56,11 +57,24 @@ def banner(step, chinese, english):
     print(f"\n== {title} ==", flush=True)
 
 
+# What a console that cannot show a symbol (GBK, cp1252) shows instead; "?" else.
+STAND_INS = {"−": "-", "–": "-", "—": "-", "×": "x", "✓": "yes", "→": "->", "…": "..."}
+
+
+def stand_in(error):
+    """codecs error handler: ASCII stand-ins for the symbols a console cannot encode."""
+    text = error.object[error.start : error.end]
+    return "".join(STAND_INS.get(character, "?") for character in text), error.end
+
+
+codecs.register_error("lesson_stand_in", stand_in)
+
+
 def make_safe():
     """Replace what the console cannot encode (GBK, cp1252, ...) instead of crashing."""
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="replace")
+            stream.reconfigure(errors="lesson_stand_in")
 
 
 def short_path(path):

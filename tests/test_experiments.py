@@ -99,6 +99,8 @@ def test_any_console_encoding_finishes(run_script, clean_env, tmp_path, encoding
         "按验证准确率选出" if encoding == "cp936" else "Chosen by validation accuracy"
     )
     assert chosen in result.stdout
+    # Symbols these consoles lack print as ASCII, not "?".
+    assert "| train - validation gap |" in result.stdout
 
 
 def test_time_left_counts_wider_layers_as_slower(monkeypatch, capsys):

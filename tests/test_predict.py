@@ -435,3 +435,29 @@ def test_a_photo_over_pillows_size_warning_opens_without_a_warning(
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert photos.open_image(path).size == (100, 100)
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "gbk"])
+def test_real_photo_benchmark_with_chinese_names_on_any_console(
+    trained, run_script, clean_env, tmp_path, encoding
+):
+    folder = tmp_path / "我的照片"
+    folder.mkdir()
+    boot = (REPO / "docs" / "images" / "example_boot.jpg").read_bytes()
+    (folder / "靴子.jpg").write_bytes(boot)
+    manifest = [{"file": "靴子.jpg", "label": 9, "kind": "白底"}]
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    result = run_script(
+        "benchmarks/bench_real_photos.py",
+        "--photos",
+        folder,
+        "--model",
+        trained[0],
+        "--sheet-dir",
+        tmp_path / "sheets",
+        env={**clean_env, "PYTHONIOENCODING": encoding},
+        encoding=encoding,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "all: 1.00 (1/1)" in result.stdout
