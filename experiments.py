@@ -313,7 +313,8 @@ def plot_grid(rows, chosen):
 
 def run(args):
     """Train the grid, choose by validation accuracy, write the table, JSON and figure."""
-    output_dir = prepare_output_dir(args.output_dir)
+    result_files = ["experiments.md", "experiments.json", "experiments.png"]
+    output_dir = prepare_output_dir(args.output_dir, file_names=result_files)
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # as in first_nn.py step 2
     train_pair, validation, test = split_data(args)
     trainings = len(args.hidden_units)

@@ -110,6 +110,8 @@ def measure(args):
         )
     choice, model_path = next(iter(models.items()))
     load_trained_model(model_path)
+    if args.photo:
+        photos.open_image(args.photo)  # a LessonError for a file the page would refuse
     with tempfile.TemporaryDirectory() as folder:
         photo = Path(args.photo) if args.photo else phone_photo(folder)
         files = [photo, *sorted((REPO / "docs" / "images").glob("example_*.jpg"))]

@@ -14,6 +14,7 @@ and writes:
 
 import os
 import re
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -53,7 +54,12 @@ def execute(lesson, flags_variable, lesson_flags, run_dir, timeout):
         resources={"metadata": {"path": str(run_dir)}},
     )
     try:
-        client.execute()
+        # The kernel's own log (a TCP warning, its shutdown) is not the lesson's output.
+        client.execute(stderr=subprocess.DEVNULL)
+    except nbclient.exceptions.CellTimeoutError:
+        raise errors.LessonError(
+            f"{lesson}: a cell took longer than {timeout} s; pass a larger --timeout"
+        ) from None
     except nbclient.exceptions.CellExecutionError as exc:
         raise errors.LessonError(f"{lesson}: a cell failed ({exc.ename}: {exc.evalue})")
     for cell in notebook.cells:
@@ -133,13 +139,13 @@ def render(args):
         if not args.no_cnn:  # second, so that it finds metrics.json to compare
             lessons.append(("first_cnn", CNN_NOTEBOOK_FLAGS, args.cnn_flags))
         prepare_output_dir(args.notebook_dir, "--notebook-dir")
-        for name, flags_variable, flags in lessons:
+        prepare_output_dir(args.images, "--images")  # before the long runs
+        for name, flags_variable, lesson_flags in lessons:
             lesson = REPO / f"{name}.py"
-            text = execute(lesson, flags_variable, flags, run_dir, args.timeout)
+            text = execute(lesson, flags_variable, lesson_flags, run_dir, args.timeout)
             notebook = args.notebook_dir / f"{name}.ipynb"
             write_text(notebook, text)
             print(f"wrote {notebook}")
-        prepare_output_dir(args.images, "--images")
         copy_figures(run_dir, args.images, args.max_side)
         make_example_photos(args.images)
     os.environ.clear()

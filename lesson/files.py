@@ -42,9 +42,20 @@ def write_json(path, value):
     write_text(path, json.dumps(value, indent=2, ensure_ascii=False) + "\n")
 
 
-def prepare_output_dir(output_dir, flag="--output-dir"):
-    """Create the output folder now, so a bad path fails before any training."""
+def prepare_output_dir(output_dir, flag="--output-dir", file_names=()):
+    """Create the output folder now, so a bad path fails before any training.
+
+    file_names: results to come, none of which may be a folder already, so a
+    run never stops between writing one of them and the next.
+    """
     output_dir = Path(output_dir)
+    for name in file_names:
+        if (output_dir / name).is_dir():
+            raise data_error(
+                output_dir / name,
+                "is a folder, where a result file goes",
+                f"move it, or pass {flag} another folder",
+            )
     if output_dir.exists() and not output_dir.is_dir():
         raise data_error(output_dir, "is a file, not a folder", f"pass {flag} a folder")
     try:

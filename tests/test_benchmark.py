@@ -132,3 +132,28 @@ def test_tools_answer_a_bad_flag_with_one_error_line(run_script, tool, args, mes
     result = run_script(tool, *args, timeout=120)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [message]
+
+
+def test_make_notebook_checks_images_first_and_reports_a_slow_cell(
+    run_script, tmp_path
+):
+    pytest.importorskip("nbclient")
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    notebooks = tmp_path / "notebooks"
+    common = ["--no-cnn", "--notebook-dir", notebooks]
+    result = run_script("docs/make_notebook.py", *common, "--images", a_file)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: {a_file}: is a file, not a folder; pass --images a folder"
+    ]
+    assert not list(notebooks.glob("*.ipynb"))  # no lesson ran
+    images = tmp_path / "images"
+    result = run_script(
+        "docs/make_notebook.py", *common, "--images", images, "--timeout", "1"
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: {REPO / 'first_nn.py'}: a cell took longer than 1 s; "
+        "pass a larger --timeout"
+    ]

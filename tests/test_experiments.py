@@ -123,3 +123,14 @@ def test_time_left_counts_wider_layers_as_slower(monkeypatch, capsys):
     assert seconds[0] > 3 and seconds[1] > 2
     # After both widths the line through (32, 1 s) and (512, 4 s) is exact.
     assert seconds[2:] == [4, 0]
+
+
+def test_a_folder_where_a_result_goes_stops_before_any_training(run_script, tmp_path):
+    out = tmp_path / "out"
+    (out / "experiments.png").mkdir(parents=True)
+    (out / "experiments.md").write_text("the table of an earlier run")
+    result = run_script("experiments.py", "--output-dir", out)
+    assert_one_line_error(result)
+    assert "experiments.png: is a folder, where a result file goes" in result.stderr
+    assert (out / "experiments.md").read_text() == "the table of an earlier run"
+    assert not (out / "experiments.json").exists()
