@@ -12,6 +12,8 @@ give the same answer for the same file. The page works with no network: no
 web fonts, no scripts from other sites, no analytics and no update checks.
 """
 
+import argparse
+import errno
 import os
 import socket
 import sys
@@ -235,16 +237,40 @@ def build_page(classifier, output_dir, top):
     return page
 
 
+IN_USE = {errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", errno.EADDRINUSE)}
+
+
 def first_free_port(host, start, tries=PORTS_TRIED):
     """The first port from start on that host can listen on."""
-    for port in range(start, min(start + tries, 65536)):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+    fix = "pass --host 127.0.0.1 (this computer) or 0.0.0.0 (your network)"
+    try:
+        family = socket.getaddrinfo(host, start, type=socket.SOCK_STREAM)[0][0]
+    except (socket.gaierror, UnicodeError):
+        raise LessonError(f"--host {host!r}: no such address; {fix}") from None
+    end = min(start + tries, 65536)
+    for port in range(start, end):
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
             try:
                 probe.bind((host, port))
-            except OSError:
-                continue
+            except PermissionError:
+                raise LessonError(
+                    f"port {port} needs administrator rights; pass --port 1024 or above"
+                ) from None
+            except OSError as exc:
+                if exc.errno in IN_USE:
+                    continue
+                raise LessonError(
+                    f"--host {host}: cannot listen there ({exc.strerror}); {fix}"
+                ) from None
             return port
-    raise LessonError(f"ports {start}-{start + tries - 1} are all in use; pass --port")
+    raise LessonError(f"ports {start}-{end - 1} are all in use; pass --port")
+
+
+def host_name(text):
+    """argparse type: an address or name to listen on; not empty."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give an address, e.g. 127.0.0.1 or 0.0.0.0")
+    return text.strip()
 
 
 def port_number(text):
@@ -268,6 +294,7 @@ def parse_args(argv=None):
     add_models_argument(flags)
     flags.add_argument(
         "--host",
+        type=host_name,
         default=DEFAULT_HOST,
         help="address to listen on; 0.0.0.0 lets other devices on your network in",
     )
@@ -320,6 +347,11 @@ def announce(url, host):
 
 
 def serve(args):
+    if args.output_dir.exists() and not args.output_dir.is_dir():
+        raise LessonError(
+            f"{args.output_dir}: is a file, not a folder; pass --output-dir the folder "
+            "first_nn.py saved its model in"
+        )
     if not args.output_dir.is_dir() or not available_models(args.output_dir):
         print(both(*NO_MODEL), flush=True)
     port = first_free_port(args.host, args.port)

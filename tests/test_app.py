@@ -127,9 +127,25 @@ def test_help_shows_the_defaults(capsys):
         assert default in help_text
 
 
-@pytest.mark.parametrize("argv", [["--port", "0"], ["--top", "11"], ["--port", "x"]])
-def test_bad_flags_get_one_error_line(run_script, argv):
-    assert_one_line_error(run_script("app.py", *argv))
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--port", "0"], "--port"),
+        (["--top", "11"], "--top"),
+        (["--port", "x"], "--port"),
+        (["--host", ""], "--host"),
+        (["--host", "999.1.1.1"], "no such address"),
+        (["--host", "10.255.255.1"], "cannot listen there"),
+        (["--output-dir", "A_FILE"], "is a file, not a folder"),
+    ],
+)
+def test_bad_flags_get_one_error_line(run_script, tmp_path, argv, message):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    argv = [a_file if word == "A_FILE" else word for word in argv]
+    result = run_script("app.py", "--no-browser", *argv, timeout=120)
+    assert_one_line_error(result)
+    assert message in result.stderr
 
 
 def test_the_first_free_port_is_used():
