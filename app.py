@@ -238,30 +238,46 @@ def build_page(classifier, output_dir, top):
 
 
 IN_USE = {errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", errno.EADDRINUSE)}
+# Linux and macOS say EACCES below port 1024; Windows says WSAEACCES for a port
+# it reserves, at any number.
+ACCESS_DENIED = {errno.EACCES, errno.EPERM, getattr(errno, "WSAEACCES", errno.EACCES)}
+HOST_FIX = "pass --host 127.0.0.1 (this computer) or 0.0.0.0 (your network)"
+
+
+def can_listen(family, address, port, host):
+    """True if a server can bind there; False if the port is taken or reserved."""
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((address[0], port, *address[2:]))
+        except OSError as exc:
+            if exc.errno in IN_USE:
+                return False
+            if exc.errno in ACCESS_DENIED or isinstance(exc, PermissionError):
+                if port < 1024:
+                    raise LessonError(
+                        f"port {port} needs administrator rights; "
+                        "pass --port 1024 or above"
+                    ) from None
+                return False
+            raise LessonError(
+                f"--host {host}: cannot listen there ({exc.strerror}); {HOST_FIX}"
+            ) from None
+    return True
 
 
 def first_free_port(host, start, tries=PORTS_TRIED):
-    """The first port from start on that host can listen on."""
-    fix = "pass --host 127.0.0.1 (this computer) or 0.0.0.0 (your network)"
+    """The first port from start on that every address of host can listen on."""
     try:
-        family = socket.getaddrinfo(host, start, type=socket.SOCK_STREAM)[0][0]
+        found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise LessonError(f"--host {host!r}: no such address; {fix}") from None
+        raise LessonError(f"--host {host!r}: no such address; {HOST_FIX}") from None
+    # "localhost" can be ::1 and 127.0.0.1: the port must be free on both.
+    addresses = {(family, address) for family, _, _, _, address in found}
     end = min(start + tries, 65536)
     for port in range(start, end):
-        with socket.socket(family, socket.SOCK_STREAM) as probe:
-            try:
-                probe.bind((host, port))
-            except PermissionError:
-                raise LessonError(
-                    f"port {port} needs administrator rights; pass --port 1024 or above"
-                ) from None
-            except OSError as exc:
-                if exc.errno in IN_USE:
-                    continue
-                raise LessonError(
-                    f"--host {host}: cannot listen there ({exc.strerror}); {fix}"
-                ) from None
+        if all(
+            can_listen(family, address, port, host) for family, address in addresses
+        ):
             return port
     raise LessonError(f"ports {start}-{end - 1} are all in use; pass --port")
 
@@ -270,6 +286,10 @@ def host_name(text):
     """argparse type: an address or name to listen on; not empty."""
     if not text.strip():
         raise argparse.ArgumentTypeError("give an address, e.g. 127.0.0.1 or 0.0.0.0")
+    if ":" in text:
+        raise argparse.ArgumentTypeError(
+            "the page serves IPv4 addresses only, e.g. 127.0.0.1 or 0.0.0.0"
+        )
     return text.strip()
 
 
@@ -330,7 +350,7 @@ def warm_up(classifier, output_dir):
 def announce(url, host):
     """Print the address, and what listening on every address means."""
     print(both(f"网页地址：{url}", f"The page: {url}"), flush=True)
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if host not in ("127.0.0.1", "localhost"):
         print(
             both(
                 "注意：同一网络里的任何人都能打开并使用这个网页。在手机浏览器里打开 "
@@ -363,18 +383,24 @@ def serve(args):
 
     page = build_page(classifier, args.output_dir, args.top)
     page.queue(default_concurrency_limit=1)
-    page.launch(
-        server_name=args.host,
-        server_port=port,
-        theme=gr.themes.Default(font=SYSTEM_FONTS, font_mono=MONOSPACE_FONTS),
-        css=CSS,
-        max_file_size=f"{MAX_UPLOAD_MB}mb",
-        allowed_paths=[str(path) for path in EXAMPLES],
-        prevent_thread_lock=True,
-        quiet=True,
-        show_error=True,
-        footer_links=["api"],
-    )
+    try:
+        page.launch(
+            server_name=args.host,
+            server_port=port,
+            theme=gr.themes.Default(font=SYSTEM_FONTS, font_mono=MONOSPACE_FONTS),
+            css=CSS,
+            max_file_size=f"{MAX_UPLOAD_MB}mb",
+            allowed_paths=[str(path) for path in EXAMPLES],
+            prevent_thread_lock=True,
+            quiet=True,
+            show_error=True,
+            footer_links=["api"],
+        )
+    except OSError as exc:  # taken between the check and now, say
+        raise LessonError(
+            f"cannot serve the page on {args.host}:{port} ({exc.strerror or exc}); "
+            "pass another --port"
+        ) from None
     url = f"http://{'127.0.0.1' if args.host == '0.0.0.0' else args.host}:{port}"
     try:
         announce(url, args.host)

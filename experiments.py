@@ -32,6 +32,9 @@ from lesson.figures import FigureFolder
 from lesson.model import build_model, compile_model, normalize, train
 from lesson.results import library_versions
 
+# What a run writes to the output folder.
+TABLE_FILE, JSON_FILE, FIGURE_NAME = "experiments.md", "experiments.json", "experiments"
+
 
 def parse_args(argv=None):
     parser = flags.parser(
@@ -101,9 +104,9 @@ class Progress:
 
     FIXED_NEURONS = 256
 
-    def __init__(self, widths, epochs):
-        self.widths, self.epochs = widths, epochs
-        self.started = self.last = time.perf_counter()
+    def __init__(self, widths, epochs, clock=time.perf_counter):
+        self.widths, self.epochs, self.clock = widths, epochs, clock
+        self.started = self.last = clock()
         self.seconds = []  # (width, seconds) of each epoch done
 
     def per_epoch_cost(self):
@@ -118,7 +121,7 @@ class Progress:
         return per_neuron * self.FIXED_NEURONS, per_neuron
 
     def epoch_done(self, hidden_units, epoch):
-        now = time.perf_counter()
+        now = self.clock()
         self.seconds.append((hidden_units, now - self.last))
         self.last, elapsed = now, now - self.started
         fixed, per_neuron = self.per_epoch_cost()
@@ -313,8 +316,9 @@ def plot_grid(rows, chosen):
 
 def run(args):
     """Train the grid, choose by validation accuracy, write the table, JSON and figure."""
-    result_files = ["experiments.md", "experiments.json", "experiments.png"]
-    output_dir = prepare_output_dir(args.output_dir, file_names=result_files)
+    output_dir = prepare_output_dir(
+        args.output_dir, file_names=[TABLE_FILE, JSON_FILE, f"{FIGURE_NAME}.png"]
+    )
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # as in first_nn.py step 2
     train_pair, validation, test = split_data(args)
     trainings = len(args.hidden_units)
@@ -356,9 +360,9 @@ def run(args):
         "versions": library_versions(),
     }
     table = markdown_table(rows, chosen)
-    write_text(output_dir / "experiments.md", table)
-    write_json(output_dir / "experiments.json", results)
-    FigureFolder(output_dir).save(plot_grid(rows, chosen), "experiments")
+    write_text(output_dir / TABLE_FILE, table)
+    write_json(output_dir / JSON_FILE, results)
+    FigureFolder(output_dir).save(plot_grid(rows, chosen), FIGURE_NAME)
     print("\n" + table)
     print(
         label("按验证准确率选出", "Chosen by validation accuracy"),
@@ -373,7 +377,7 @@ def run(args):
     )
     print(
         label("已写入", "Wrote"),
-        f"{output_dir / 'experiments.md'}, {output_dir / 'experiments.json'}",
+        f"{output_dir / TABLE_FILE}, {output_dir / JSON_FILE}",
     )
 
 

@@ -39,7 +39,7 @@ import os
 import time
 
 from lesson import data, figures, results
-from lesson.console import banner, both, label, make_safe, quiet_tensorflow_startup
+from lesson.console import banner, label, make_safe, quiet_tensorflow_startup
 from lesson.errors import handle_uncaught
 from lesson.files import prepare_output_dir
 from lesson.flags import parse_lesson_flags
@@ -351,10 +351,5 @@ metrics = results.lesson_metrics(
     parameters=model.count_params(),
 )
 results.save_model_and_metrics(output_dir, model, metrics)
-print(label("下一步", "Next"))
-print("  python predict.py docs/images/example_boot.jpg")
-print("  python experiments.py")
-print(
-    both("（然后换成你自己拍的衣物照片试试）", "(then try a photo of your own clothes)")
-)
+results.print_next_steps(output_dir)
 saved.show_kept()

@@ -20,11 +20,11 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from lesson import console, data, errors, flags, photos  # noqa: E402
-from lesson.model import (
+from lesson.model import (  # noqa: E402
     load_trained_model,
     normalize,
     predict_probabilities,
-)  # noqa: E402
+)
 from lesson.flags import DEFAULT_OUTPUT_DIR, positive_int  # noqa: E402
 from lesson.results import MODEL_FILE  # noqa: E402
 

@@ -56,6 +56,11 @@ def execute(lesson, flags_variable, lesson_flags, run_dir, timeout):
     try:
         # The kernel's own log (a TCP warning, its shutdown) is not the lesson's output.
         client.execute(stderr=subprocess.DEVNULL)
+    except nbclient.exceptions.DeadKernelError:
+        raise errors.LessonError(
+            f"{lesson}: the notebook kernel stopped (out of memory, say); run "
+            f"python {lesson.name} to see why"
+        ) from None
     except nbclient.exceptions.CellTimeoutError:
         raise errors.LessonError(
             f"{lesson}: a cell took longer than {timeout} s; pass a larger --timeout"

@@ -158,12 +158,15 @@ def load_trained_model(path):
         raise LessonError(
             f"{path}: not a Keras model this program can load ({reason}); {fix}"
         ) from None
-    inputs, outputs = model.input_shape, model.output_shape
+    try:
+        inputs, outputs = model.input_shape, model.output_shape
+    except (AttributeError, ValueError):  # saved before it was ever built
+        inputs = outputs = "no fixed shape"
     if not (
         isinstance(inputs, tuple)
         and isinstance(outputs, tuple)
-        and tuple(inputs[1:]) in MODEL_INPUTS
-        and tuple(outputs[1:]) == (10,)
+        and inputs[1:] in MODEL_INPUTS
+        and outputs[1:] == (10,)
     ):
         raise LessonError(
             f"{path}: takes {inputs} and gives {outputs}, not one 28x28 picture and "

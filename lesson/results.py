@@ -10,6 +10,7 @@ import numpy as np
 from lesson.console import both, label, short_path
 from lesson.data import CLASS_NAMES, keras_cache_dir
 from lesson.files import write_atomically, write_json, write_text
+from lesson.flags import DEFAULT_OUTPUT_DIR
 
 MODEL_FILE = "fashion_mnist.keras"
 CNN_MODEL_FILE = "fashion_mnist_cnn.keras"  # first_cnn.py's
@@ -53,7 +54,7 @@ def print_overfitting(history, test_accuracy):
         label("训练准确率（最后一轮）", "Training accuracy (last epoch)"),
         f"{train_accuracy:.4f}",
     )
-    gap = 100 * (train_accuracy - test_accuracy)
+    gap = round(100 * (train_accuracy - test_accuracy), 1)  # as it is printed
     meaning = (
         (
             "个百分点（训练集上更高就是过拟合）",
@@ -69,6 +70,23 @@ def print_overfitting(history, test_accuracy):
         label("差距（训练 - 测试）", "Gap (training - test)"),
         f"{gap:+.1f}",
         both(*meaning),
+    )
+
+
+def print_next_steps(output_dir):
+    """The commands to run next, for this run's model wherever it was saved."""
+    predict = "python predict.py docs/images/example_boot.jpg"
+    if Path(output_dir) != DEFAULT_OUTPUT_DIR:
+        model = str(Path(output_dir) / MODEL_FILE)
+        predict += f' --model "{model}"' if " " in model else f" --model {model}"
+    print(label("下一步", "Next"))
+    print(f"  {predict}")
+    print("  python experiments.py")
+    print(
+        both(
+            "（然后换成你自己拍的衣物照片试试）",
+            "(then try a photo of your own clothes)",
+        )
     )
 
 

@@ -134,6 +134,7 @@ def test_help_shows_the_defaults(capsys):
         (["--top", "11"], "--top"),
         (["--port", "x"], "--port"),
         (["--host", ""], "--host"),
+        (["--host", "::1"], "IPv4 addresses only"),
         (["--host", "999.1.1.1"], "no such address"),
         (["--host", "10.255.255.1"], "cannot listen there"),
         (["--output-dir", "A_FILE"], "is a file, not a folder"),
@@ -154,6 +155,8 @@ def test_the_first_free_port_is_used():
         busy.listen()
         port = busy.getsockname()[1]
         assert app.first_free_port("127.0.0.1", port) > port
+        # localhost may also be ::1: the port must be free on every address of it.
+        assert app.first_free_port("localhost", port) > port
 
 
 def test_the_page_gives_predict_py_answer(models, tmp_path, run_script):

@@ -401,6 +401,7 @@ def test_no_product_file_imports_first_nn():
     [
         (0.9, 0.8, "+10.0 points (higher on the training set: overfitting)"),
         (0.5, 0.6, "-10.0 points (not higher on the training set: no overfitting)"),
+        (0.8004, 0.8, "+0.0 points (not higher on the training set: no overfitting)"),
     ],
 )
 def test_the_gap_line_says_overfitting_only_when_training_is_higher(
@@ -418,3 +419,14 @@ def test_layer_sizes_are_bounded_so_a_typo_is_not_an_out_of_memory_crash():
         flags.parse_lesson_flags(["--hidden-units", "99999999999"])
     with pytest.raises(errors.LessonError, match="must be from 1 to 256"):
         flags.parse_cnn_flags(["--filters", "257"])
+
+
+def test_next_steps_name_the_model_this_run_saved(monkeypatch, capsys):
+    monkeypatch.setattr(console, "speaks_chinese", lambda: False)
+    results.print_next_steps(flags.DEFAULT_OUTPUT_DIR)
+    results.print_next_steps(os.path.join("outputs", "hidden-64"))
+    default_run, other_run = capsys.readouterr().out.split("Next:")[1:]
+    assert "  python predict.py docs/images/example_boot.jpg\n" in default_run
+    assert "--model" not in default_run
+    model = os.path.join("outputs", "hidden-64", results.MODEL_FILE)
+    assert f"docs/images/example_boot.jpg --model {model}\n" in other_run

@@ -174,10 +174,17 @@ def other_models(keras):
         [keras.layers.Flatten()(first), keras.layers.Flatten()(second)]
     )
     two_inputs = keras.Model([first, second], keras.layers.Dense(10)(joined))
-    return {"colour": colour, "per-row": per_row, "two inputs": two_inputs}
+    # Saved before it was ever built: it has no input shape at all.
+    unbuilt = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(10)])
+    return {
+        "colour": colour,
+        "per-row": per_row,
+        "two inputs": two_inputs,
+        "unbuilt": unbuilt,
+    }
 
 
-@pytest.mark.parametrize("kind", ["colour", "per-row", "two inputs"])
+@pytest.mark.parametrize("kind", ["colour", "per-row", "two inputs", "unbuilt"])
 def test_a_model_of_another_shape_is_refused(tmp_path, run_script, kind):
     import tensorflow as tf
 
