@@ -2,6 +2,7 @@
 
     python benchmarks/cnn_settings.py            # 2 epochs of each setting, full data
     python benchmarks/cnn_settings.py --isa native
+    python benchmarks/cnn_settings.py --isa native --epochs 1 --train-size 512  # quick check
 
 Trains first_cnn.py's network (seed 42) once per setting and instruction set,
 each in its own process (oneDNN and its instruction set are chosen before
@@ -13,6 +14,7 @@ their ratio is measured in the same minute. The setting first_cnn.py uses,
 and the one it used before, are marked; it asserts nothing about time.
 """
 
+import argparse
 import json
 import os
 import sys
@@ -87,17 +89,41 @@ def measure(setting, epochs, train, test):
     return seconds, model.evaluate(*test, verbose=0)[1]
 
 
-def measure_here(setting, epochs):
+def measure_here(setting, epochs, train_size=None):
     """The child process: train one setting and print its result as JSON."""
     tf = import_tensorflow()
     (train_images, train_labels), (test_images, test_labels) = data.load_data()
+    if train_size:
+        train_images, train_labels = (
+            train_images[:train_size],
+            train_labels[:train_size],
+        )
+        test_images, test_labels = (
+            test_images[: train_size // 4],
+            test_labels[: train_size // 4],
+        )
     train = (normalize(train_images)[..., tf.newaxis], train_labels)
     test = (normalize(test_images)[..., tf.newaxis], test_labels)
     seconds, accuracy = measure(setting, epochs, train, test)
     print(json.dumps({"seconds": seconds, "accuracy": accuracy}))
 
 
-def measure_in_child(setting, instruction_set, epochs):
+def setting_from_json(text):
+    """argparse type: a Setting written as JSON (what measure_in_child passes)."""
+    expected = f"a setting as JSON with fields {', '.join(Setting._fields)}"
+    try:
+        setting = Setting(**json.loads(text))
+    except (ValueError, TypeError):
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+    for name, value in setting._asdict().items():
+        if type(value) is not type(Setting._field_defaults[name]):
+            raise argparse.ArgumentTypeError(
+                f"expected {expected}, got {name}={value!r}"
+            )
+    return setting
+
+
+def measure_in_child(setting, instruction_set, epochs, train_size=None):
     """Run one setting in a fresh process; return its result."""
     env = {
         **os.environ,
@@ -110,6 +136,8 @@ def measure_in_child(setting, instruction_set, epochs):
         )
     child = json.dumps(setting._asdict())
     command = [__file__, "--epochs", epochs, "--child", child]
+    if train_size:
+        command += ["--train-size", train_size]
     result = run_python(command, f"setting {setting} ({instruction_set})", env=env)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -146,14 +174,24 @@ def main(argv=None):
         default="both",
         help="instruction sets to measure: this CPU's own, AVX2 only, or both in turns",
     )
-    parser.add_argument("--child", help="internal: measure one setting (JSON) here")
-    return errors.guard(lambda: measure(parser.parse_args(argv)))
+    parser.add_argument(
+        "--train-size",
+        type=positive_int,
+        help="train on the first N images and test on N/4, for a quick check "
+        "(default: all)",
+    )
+    parser.add_argument(
+        "--child",
+        type=setting_from_json,
+        help="internal: measure one setting (JSON) here",
+    )
+    return errors.guard(lambda: measure_settings(parser.parse_args(argv)))
 
 
-def measure(args):
+def measure_settings(args):
     """One setting in this process (--child), or every setting, each in a child."""
     if args.child:
-        measure_here(Setting(**json.loads(args.child)), args.epochs)
+        measure_here(args.child, args.epochs, args.train_size)
         return 0
     instruction_sets = list(INSTRUCTION_SETS) if args.isa == "both" else [args.isa]
     print(f"CPU: {cpu_description()}, {os.cpu_count()} logical cores\n")
@@ -166,7 +204,7 @@ def measure(args):
     print("|" + "---|" * len(header))
     for setting in SETTINGS:
         results = {
-            name: measure_in_child(setting, name, args.epochs)
+            name: measure_in_child(setting, name, args.epochs, args.train_size)
             for name in instruction_sets
         }
         print(row(setting, results), flush=True)

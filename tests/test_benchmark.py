@@ -98,6 +98,25 @@ def test_cell_times_prints_each_cell_and_the_time_outside_fit(run_script, tmp_pa
     assert (tmp_path / "out" / "metrics.json").is_file()
 
 
+def test_cnn_settings_measures_every_setting_in_its_own_process(run_script):
+    result = run_script(
+        "benchmarks/cnn_settings.py",
+        *["--isa", "native", "--epochs", "1", "--train-size", "512"],
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in result.stdout.splitlines()
+        if re.match(r"^\| \d+ \|", line)
+    ]
+    assert len(rows) == 10
+    for cells in rows:
+        assert float(cells[6]) > 0 and 0.0 <= float(cells[7]) <= 1.0
+    marked = {cells[8]: cells[0] for cells in rows if cells[8]}
+    assert marked == {"first_cnn.py before": "32", "first_cnn.py": "64"}
+
+
 BAD_FLAG = ["--no-such-flag"], "error: unrecognized arguments: --no-such-flag"
 
 
@@ -125,6 +144,18 @@ BAD_FLAG = ["--no-such-flag"], "error: unrecognized arguments: --no-such-flag"
             "docs/make_notebook.py",
             ["--timeout", "0"],
             "error: argument --timeout: must be at least 1, got 0",
+        ),
+        (
+            "benchmarks/lesson_recipe.py",
+            ["first_nn", "0"],
+            "error: argument epochs: must be at least 1, got 0",
+        ),
+        (
+            "benchmarks/cnn_settings.py",
+            ["--child", '{"batch_size": "64"}'],
+            "error: argument --child: expected a setting as JSON with fields "
+            "batch_size, jit_compile, steps_per_execution, onednn, filters, "
+            "threads, got batch_size='64'",
         ),
     ],
 )
