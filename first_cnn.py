@@ -11,9 +11,7 @@
 # %% [markdown]
 # # 第二课：卷积神经网络 / Lesson 2: a convolutional network
 #
-# `first_nn.py` 的全连接网络在测试集上停在 88% 左右。这一课走同样的十个步骤、用同样的数据，
-# 只换掉模型：卷积层（`Conv2D`）用 3×3 的小滤波器（也叫卷积核）在图片上滑动，找边缘、纹理这样的
-# 局部图案，池化层（`MaxPooling2D`）把图的高和宽各缩小一半（28×28 → 14×14）。和第一课主要有六处不同：
+# `first_nn.py` 的全连接网络在测试集上停在 88% 左右。这一课走同样的十个步骤、用同样的数据，只换掉模型：卷积层（`Conv2D`）用 3×3 的小滤波器（也叫卷积核）在图片上滑动，找边缘、纹理这样的局部图案，池化层（`MaxPooling2D`）把图的高和宽各缩小一半（28×28 → 14×14）。和第一课主要有六处不同：
 #
 # | 不同之处 / What changed | first_nn.py | first_cnn.py | 为什么 / Why |
 # |---|---|---|---|
@@ -28,16 +26,16 @@
 # another model: 3×3 convolution filters slide over the picture looking for
 # local patterns, and pooling halves its height and width.
 #
-# 运行：`python first_cnn.py`；在笔记本中用 `%env FIRST_CNN_ARGS=--epochs 1` 传入命令行选项
-# （在第一个代码单元格之前运行）。
+# 运行：`python first_cnn.py`；在笔记本中用 `%env FIRST_CNN_ARGS=--epochs 1` 传入命令行选项（在第一个代码单元格之前运行）。
+#
 # Run `python first_cnn.py`; in a notebook, pass flags with
 # `%env FIRST_CNN_ARGS=--epochs 1`, run before the first code cell.
 
 # %% [markdown]
 # ## 步骤 1：环境准备 / Step 1: Set up
 #
-# 只需安装一次：`python -m pip install -r requirements.txt`（固定版本的 TensorFlow、Keras、NumPy、
-# Matplotlib 和 Pillow）。这个单元格先读取命令行选项：写错了只会看到一行 `error: …`，不会看到一大段报错。
+# 只需安装一次：`python -m pip install -r requirements.txt`（固定版本的 TensorFlow、Keras、NumPy、Matplotlib 和 Pillow）。这个单元格先读取命令行选项：写错了只会看到一行 `error: …`，不会看到一大段报错。
+#
 # Install once: `python -m pip install -r requirements.txt`. This cell reads the
 # flags first: a wrong one ends the run with one `error: …` line.
 
@@ -63,9 +61,8 @@ results.print_versions()
 # %% [markdown]
 # ## 步骤 2：导入库 / Step 2: Import the libraries
 #
-# `tf` 训练模型，`np` 处理数组，`plt` 画图。TensorFlow 启动时会打印几行与 GPU、CPU 指令有关的
-# 提示，它们不是错误；`quiet_tensorflow_startup()` 只隐藏这几行，其他信息照常显示。固定随机种子：
-# 在同一台机器上，同样的种子得到同样的结果。
+# `tf` 训练模型，`np` 处理数组，`plt` 画图。TensorFlow 启动时会打印几行与 GPU、CPU 指令有关的提示，它们不是错误；`quiet_tensorflow_startup()` 只隐藏这几行，其他信息照常显示。固定随机种子：在同一台机器上，同样的种子得到同样的结果。
+#
 # `tf` trains the model, `np` handles arrays, `plt` draws. TensorFlow's start-up
 # hints about GPUs and CPU instructions are not errors, and only they are hidden.
 # A fixed seed makes the run repeatable on the same machine.
@@ -84,9 +81,8 @@ print(label("TensorFlow 使用的设备", "Devices TensorFlow uses"), devices)
 # %% [markdown]
 # ## 步骤 3：加载数据 / Step 3: Load the data
 #
-# `load_data()` 先在 Keras 的缓存（`~/.keras/datasets/fashion-mnist/`）里找文件，找不到才下载。
-# 本仓库自带数据：`fill_keras_cache()` 按 SHA-256 校验缓存里的文件，缺失或损坏的就从自带的
-# 副本复制过去，所以不用联网，下载了一半的坏文件也会被换掉。
+# `load_data()` 先在 Keras 的缓存（`~/.keras/datasets/fashion-mnist/`）里找文件，找不到才下载。本仓库自带数据：`fill_keras_cache()` 按 SHA-256 校验缓存里的文件，缺失或损坏的就从自带的副本复制过去，所以不用联网，下载了一半的坏文件也会被换掉。
+#
 # `load_data()` looks in Keras' cache before it downloads. The repository ships
 # the data; `fill_keras_cache()` checks the cached files by SHA-256 and copies
 # the bundled ones over where missing or broken, so nothing is downloaded.
@@ -107,8 +103,8 @@ test_images, test_labels = data.take_first(
 # %% [markdown]
 # ## 步骤 4：探索数据 / Step 4: Explore the data
 #
-# 训练之前先看数据：`.shape` 是数组的形状，`(60000, 28, 28)` 就是 60,000 张 28×28 的图片；
-# 每张图片有一个标签。
+# 训练之前先看数据：`.shape` 是数组的形状，`(60000, 28, 28)` 就是 60,000 张 28×28 的图片；每张图片有一个标签。
+#
 # Look before you train: `.shape` is the array's shape; `(60000, 28, 28)` means
 # 60,000 pictures of 28×28 pixels, each with one label.
 
@@ -121,6 +117,7 @@ print(label("测试集标签数量", "Test labels"), len(test_labels))
 
 # %% [markdown]
 # 标签是 0 到 9 的数字，`class_names` 把数字变回名字：第一个训练标签 `9` 是 Ankle boot（踝靴）。
+#
 # A label is a number from 0 to 9; `class_names` turns it back into a name.
 
 # %%
@@ -132,8 +129,8 @@ print(label("它的类别", "Its class"), class_names[train_labels[0]])
 print(label("每个类别的图片数", "Pictures per class"), np.bincount(train_labels))
 
 # %% [markdown]
-# 再看图片本身。`cmap=plt.cm.binary` 把 0 画成白色、255 画成黑色（教程说 0 是黑色，
-# 正好说反了）。模型看到的就是这些数字。
+# 再看图片本身。`cmap=plt.cm.binary` 把 0 画成白色、255 画成黑色（教程说 0 是黑色，正好说反了）。模型看到的就是这些数字。
+#
 # Now the picture itself. `cmap=plt.cm.binary` draws 0 white and 255 black (the
 # tutorial says 0 is black: the other way round); these numbers are all the
 # model ever sees.
@@ -148,6 +145,7 @@ saved.save(plt.gcf(), "step04_first_image")  # the tutorial's plt.show()
 
 # %% [markdown]
 # 前 25 张图片和它们的类别：有些类别（衬衫、套头衫、外套）在 28×28 下很像。
+#
 # The first 25 pictures: some classes (Shirt, Pullover, Coat) look much alike.
 
 # %%
@@ -156,8 +154,8 @@ saved.save(figures.image_grid(train_images, train_labels), "step04_first_25")
 # %% [markdown]
 # ## 步骤 5：数据预处理 / Step 5: Normalize
 #
-# 和第一课一样归一化到 0–1，再加一个长度为 1 的通道轴：卷积层要的是（高，宽，通道）的图片，
-# 灰度图只有一个通道（彩色图有三个）。
+# 和第一课一样归一化到 0–1，再加一个长度为 1 的通道轴：卷积层要的是形状为（高，宽，通道）的图片，灰度图只有一个通道（彩色图有三个）。
+#
 # Normalize to 0–1 as before, then add a channel axis of length 1: a convolution
 # takes (height, width, channels) pictures, and gray ones have one channel.
 
@@ -171,10 +169,8 @@ print(label("归一化后的形状", "Shape after normalizing"), train_images.sh
 # %% [markdown]
 # ## 步骤 6：构建模型 / Step 6: Build the model
 #
-# 第一个卷积层有 16 个 3×3 的滤波器，每个滤波器在整张图上找同一种图案，得到 16 张“特征图”；
-# `padding="same"` 让特征图保持 28×28。池化层在每个 2×2 的小块里取最大值，图的高和宽各缩小一半。
-# 第二个卷积层在 14×14 的特征图上找由小图案组成的大图案。最后仍然是全连接层和输出层。
-# 参数数量和第一课差不多，但卷积层的参数在图上每个位置都共享。
+# 第一个卷积层有 16 个 3×3 的滤波器，每个滤波器在整张图上找同一种图案，得到 16 张“特征图”；`padding="same"` 让特征图保持 28×28。池化层在每个 2×2 的小块里取最大值，图的高和宽各缩小一半。第二个卷积层在 14×14 的特征图上找由小图案组成的大图案。最后仍然是全连接层和输出层。参数数量和第一课差不多，但卷积层的参数在图上每个位置都共享。
+#
 # The first convolution's 16 filters each look for one pattern everywhere;
 # pooling keeps the largest value of every 2×2 block. The second convolution
 # combines the patterns. About as many parameters as lesson 1, but shared
@@ -197,8 +193,8 @@ model.summary()
 # %% [markdown]
 # ## 步骤 7：编译模型 / Step 7: Compile the model
 #
-# 优化器、损失函数和评估指标都和第一课一样。速度设置不同：在 CPU 上，XLA（`jit_compile=True`）
-# 让全连接网络更快，却让卷积慢好几倍（README 里有测量结果），所以这里关掉它。
+# 优化器、损失函数和评估指标都和第一课一样。速度设置不同：在 CPU 上，XLA（`jit_compile=True`）让全连接网络更快，却让卷积慢好几倍（README 里有测量结果），所以这里关掉它。
+#
 # Same optimizer, loss and metric as lesson 1. On a CPU, XLA speeds up the dense
 # network but slows convolutions several times (measured in the README): off here.
 
@@ -217,10 +213,8 @@ print(compile_settings(model))
 # %% [markdown]
 # ## 步骤 8：训练模型 / Step 8: Train the model
 #
-# 一个 epoch（轮）就是让模型把训练集的 60,000 张图片都看一遍。这一课的批次大小是 64（第一课是 32），
-# 所以每轮 60000 / 64 ≈ 938 步，Keras 显示 `938/938`（最后一批只有 32 张）。除了卷积本身，每一步还有
-# 一份固定开销；批次大一倍，步数就少一半，训练更快，准确率几乎不变（README 里有测量结果）。
-# 卷积网络每一步的计算多得多，所以默认只训练 5 轮。
+# 一个 epoch（轮）就是让模型把训练集的 60,000 张图片都看一遍。这一课的批次大小是 64（第一课是 32），所以每轮 60000 / 64 ≈ 938 步，Keras 显示 `938/938`（最后一批只有 32 张）。除了卷积本身，每一步还有一份固定开销；批次大一倍，步数就少一半，训练更快，准确率几乎不变（README 里有测量结果）。卷积网络每一步的计算多得多，所以默认只训练 5 轮。
+#
 # One epoch is 938 steps of 64 pictures (`938/938`; lesson 1 used batches of
 # 32). Besides the convolutions every step has a fixed cost, so half the steps
 # train faster at about the same accuracy (measured in the README). A
@@ -235,9 +229,8 @@ fit_seconds = time.perf_counter() - started
 print(label("训练用时", "Fit time"), f"{fit_seconds:.1f} s")
 
 # %% [markdown]
-# 模型学到了什么？第一个卷积层的每个滤波器只有 3×3 = 9 个权重：红色格子是正权重，把对应的像素加进来；
-# 蓝色格子是负权重，把它减掉。
-# 有的滤波器找横边，有的找竖边或斜边。
+# 模型学到了什么？第一个卷积层的每个滤波器只有 3×3 = 9 个权重：红色格子是正权重，把对应的像素加进来；蓝色格子是负权重，把它减掉。有的滤波器找横边，有的找竖边或斜边。
+#
 # What did it learn? Each first-layer filter is 3×3 weights: red adds a pixel,
 # blue subtracts it; some find horizontal edges, others vertical or slanted ones.
 
@@ -247,8 +240,8 @@ saved.save(figures.first_filters(model), "step08_filters")
 # %% [markdown]
 # ## 步骤 9：评估模型 / Step 9: Evaluate
 #
-# 在模型从没见过的测试集上打分。训练准确率比测试准确率高一些，这就是过拟合，对这个模型是正常的。
-# 学习曲线画出每一轮的变化，混淆矩阵显示哪些类别最容易被认错。
+# 在模型从没见过的测试集上打分。训练准确率比测试准确率高一些，这就是过拟合，对这个模型是正常的。学习曲线画出每一轮的变化，混淆矩阵显示哪些类别最容易被认错。
+#
 # Score the model on test pictures it has never seen. Training accuracy above
 # test accuracy is overfitting. The learning curves show each epoch; the
 # confusion matrix shows which classes get mixed up.
@@ -266,8 +259,8 @@ counts = results.confusion_matrix(test_labels, test_predicted)
 saved.save(figures.confusion_matrix(counts), "step09_confusion_matrix")
 
 # %% [markdown]
-# 每个类别各自的准确率，训练集和测试集并排：短的柱子就是难认的类别（通常是衬衫），
-# 两根柱子差得多的类别过拟合得最厉害。
+# 每个类别各自的准确率，训练集和测试集并排：短的柱子就是难认的类别（通常是衬衫），两根柱子差得多的类别过拟合得最厉害。
+#
 # Accuracy of each class, training beside test: the short bars are the hard
 # classes (usually Shirt); a big difference between a pair is overfitting.
 
@@ -282,6 +275,7 @@ saved.save(bars, "step09_per_class_accuracy")
 # ## 步骤 10：进行预测 / Step 10: Predict
 #
 # 模型输出的是 logits；在后面接一个 `Softmax` 层，就得到加起来等于 1 的 10 个概率。
+#
 # Appending a `Softmax` layer turns the logits into 10 probabilities summing to 1.
 
 # %%
@@ -291,6 +285,7 @@ predictions = probability_model.predict(test_images)
 
 # %% [markdown]
 # `np.argmax` 找出概率最大的那个类别的索引。
+#
 # `np.argmax` finds the index of the most likely class.
 
 # %%
@@ -304,6 +299,7 @@ print(label("真实的类别名称", "True class name"), class_names[test_labels
 
 # %% [markdown]
 # 概率画成柱状图，再看 15 张测试图片的预测：蓝色是对的，红色是错的。
+#
 # The probabilities as bars, then 15 test pictures: blue right, red wrong.
 
 # %%
@@ -313,8 +309,8 @@ grid = figures.prediction_grid(test_images, predictions, test_labels)
 saved.save(grid, "step10_predictions_grid")
 
 # %% [markdown]
-# 第一张测试图片经过两个卷积层后变成了什么：每张小图是一个滤波器的特征图，亮的地方就是它找到
-# 自己图案的地方。第二层的特征图更小、更抽象。
+# 第一张测试图片经过两个卷积层后变成了什么：每张小图是一个滤波器的特征图，亮的地方就是它找到自己图案的地方。第二层的特征图更小、更抽象。
+#
 # The first test picture after each convolution: every small map is one
 # filter's answer, bright where it found its pattern.
 
@@ -323,7 +319,8 @@ maps = figures.feature_maps(model, test_images[0], test_labels[0])
 saved.save(maps, "step10_feature_maps")
 
 # %% [markdown]
-# 最能说明问题的是模型很有把握却认错的图片：很多连人也会犹豫。
+# 最能说明问题的是模型很有把握却认错的图片：其中很多图片连人看了也会犹豫。
+#
 # Most telling are the mistakes the model was surest of: many would puzzle a person too.
 
 # %%
@@ -336,9 +333,8 @@ saved.save(sure_and_wrong, "step10_confident_mistakes")
 # %% [markdown]
 # ## 保存与比较 / Save, and compare
 #
-# 模型存成 `fashion_mnist_cnn.keras`，分数存进 `metrics_cnn.json`。如果同一个输出文件夹里有
-# `first_nn.py` 的 `metrics.json`，就把两课并排比较：参数数量、训练用时、测试准确率和每个类别的准确率。
-# `python predict.py 你的照片.jpg --model outputs/fashion_mnist_cnn.keras` 用这个模型识别你的照片。
+# 模型存成 `fashion_mnist_cnn.keras`，分数存进 `metrics_cnn.json`。如果同一个输出文件夹里有 `first_nn.py` 的 `metrics.json`，就把两课并排比较：参数数量、训练用时、测试准确率和每个类别的准确率。`python predict.py 你的照片.jpg --model outputs/fashion_mnist_cnn.keras` 用这个模型识别你的照片。
+#
 # The model goes to `fashion_mnist_cnn.keras`, the scores to `metrics_cnn.json`;
 # with `first_nn.py`'s `metrics.json` in the same folder, the two lessons are
 # compared side by side.

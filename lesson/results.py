@@ -57,7 +57,7 @@ def print_overfitting(history, test_accuracy):
     gap = round(100 * (train_accuracy - test_accuracy), 1)  # as it is printed
     meaning = (
         (
-            "个百分点（训练集上更高就是过拟合）",
+            "个百分点（训练集上更高，说明过拟合）",
             "points (higher on the training set: overfitting)",
         )
         if gap > 0
@@ -84,7 +84,7 @@ def print_next_steps(output_dir):
     print("  python experiments.py")
     print(
         both(
-            "（然后换成你自己拍的衣物照片试试）",
+            "（然后换成你自己拍的衣服照片试试）",
             "(then try a photo of your own clothes)",
         )
     )

@@ -169,6 +169,25 @@ def test_lesson_is_ten_top_level_steps_in_the_tutorials_order(lesson):
     assert len(code) <= 250
 
 
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("lesson", list(LESSON_LINES))
+def test_markdown_keeps_each_chinese_paragraph_whole_and_apart_from_the_english(
+    lesson,
+):
+    """A rendered line break is a space between Chinese characters, and a
+    Chinese line straight above an English one runs into it as one paragraph."""
+    jupytext = pytest.importorskip("jupytext")
+    for cell in jupytext.read(REPO / lesson).cells:
+        if cell.cell_type != "markdown":
+            continue
+        lines = cell.source.splitlines()
+        for above, below in zip(lines, lines[1:]):
+            if CHINESE.search(above) and not above.startswith(("#", "|")):
+                assert below == "", f"{lesson}: a line follows {above!r}"
+
+
 def test_first_nn_runs_as_a_notebook_with_each_steps_output_under_it(
     tmp_path, monkeypatch
 ):
