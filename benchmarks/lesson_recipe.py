@@ -74,10 +74,14 @@ def run(args):
 
     tf.keras.utils.set_random_seed(DEFAULT_SEED)
     (train_images, train_labels), (test_images, test_labels) = data.load_data()
-    if args.train_size:
+    if args.train_size:  # a quick check: N training images, N/4 test images
         size = args.train_size
-        train_images, train_labels = train_images[:size], train_labels[:size]
-        test_images, test_labels = test_images[: size // 4], test_labels[: size // 4]
+        train_images, train_labels = data.take_first(
+            train_images, train_labels, size, "train_size"
+        )
+        test_images, test_labels = data.take_first(
+            test_images, test_labels, size // 4 or 1, "train_size / 4"
+        )
     train_images = normalize(train_images)
     test_images = normalize(test_images)
     if channel_axis:
