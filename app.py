@@ -14,6 +14,7 @@ web fonts, no scripts from other sites, no analytics and no update checks.
 
 import argparse
 import errno
+import importlib.util
 import os
 import socket
 import sys
@@ -367,6 +368,11 @@ def announce(url, host):
 
 
 def serve(args):
+    if importlib.util.find_spec("gradio") is None:
+        raise LessonError(
+            "the web page needs Gradio, which is not installed; run "
+            "python -m pip install -r requirements-app.txt"
+        )
     if args.output_dir.exists() and not args.output_dir.is_dir():
         raise LessonError(
             f"{args.output_dir}: is a file, not a folder; pass --output-dir the folder "

@@ -149,6 +149,20 @@ def test_bad_flags_get_one_error_line(run_script, tmp_path, argv, message):
     assert message in result.stderr
 
 
+def test_without_gradio_one_line_names_the_install_command(clean_env):
+    blocked = "import sys; sys.modules['gradio'] = None; import app; "
+    result = subprocess.run(
+        [sys.executable, "-c", blocked + "sys.exit(app.main(['--no-browser']))"],
+        cwd=REPO,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert_one_line_error(result)
+    assert "pip install -r requirements-app.txt" in result.stderr
+
+
 def test_the_first_free_port_is_used():
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
