@@ -11,13 +11,14 @@ then scaled to 0-1 exactly as training did.
 import argparse
 import json
 import sys
+from itertools import zip_longest
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 from lesson import console, errors, photos
-from lesson.console import both, speaks_chinese
+from lesson.console import both, label, speaks_chinese
 from lesson.data import CLASS_NAMES, CLASS_NAMES_ZH, class_name
 from lesson.errors import LessonError
 from lesson.files import prepare_output_dir, write_atomically
@@ -65,11 +66,13 @@ def notes(photo):
     ]
 
 
-def as_json(image, photo, probabilities, k):
+def as_json(image, photo, probabilities, k, seen=None):
     best = top_classes(probabilities, 1)[0]
+    saved = {} if seen is None else {"picture_the_model_saw": str(seen)}
     return json.dumps(
         {
             "image": str(image),
+            **saved,
             **best,
             "probabilities": [float(p) for p in probabilities],
             "top": top_classes(probabilities, k),
@@ -89,8 +92,10 @@ def save_image(path, pixels):
 def save_inputs(folder, pictures):
     """Write what the model saw for each image: folder/<image name>.png, the
     28x28 picture, and folder/<image name>.mask.png, the pixels taken for the
-    item (white) in the photo as shrunk for the search (photos.WORKING_SIZE)."""
+    item (white) in the photo as shrunk for the search (photos.WORKING_SIZE).
+    Returns the pictures' paths, in order (a name taken twice gets -2, -3, …)."""
     used = set()
+    paths = []
     for image, photo in pictures:
         name = Path(image).stem or "image"
         candidate, number = name, 1
@@ -103,6 +108,8 @@ def save_inputs(folder, pictures):
         save_image(
             folder / f"{candidate}.mask.png", photo.item_mask.astype(np.uint8) * 255
         )
+        paths.append(folder / f"{candidate}.png")
+    return paths
 
 
 def top_k(text):
@@ -147,7 +154,7 @@ def parse_args(argv=None):
         "pixels taken for the item (NAME.mask.png)",
     )
     try:
-        return flags.parse_args(argv)
+        return flags.parse_intermixed_args(argv)  # files and flags in any order
     except LessonError as exc:
         if "required: IMAGE" not in str(exc):
             raise
@@ -173,17 +180,23 @@ def classify(args):
         probabilities = photos.photo_probabilities(
             model, [photo for _, photo in pictures]
         )
-        for (image, photo), row in zip(pictures, probabilities):
-            if args.json:
-                print(as_json(image, photo, row, args.top))
-            else:
-                print("\n".join([describe(image, row, args.top), *notes(photo)]))
+        saved = []
         if args.save_inputs is not None:
             try:
-                save_inputs(args.save_inputs, pictures)
+                saved = save_inputs(args.save_inputs, pictures)
             except LessonError as exc:
                 errors.report(exc)
                 failed = True
+        for (image, photo), row, seen in zip_longest(pictures, probabilities, saved):
+            if args.json:
+                print(as_json(image, photo, row, args.top, seen))
+                continue
+            lines = [describe(image, row, args.top), *notes(photo)]
+            if seen is not None:
+                lines.append(
+                    f"  {label('模型看到的图片', 'Picture the model saw')} {seen}"
+                )
+            print("\n".join(lines))
     return 1 if failed else 0
 
 

@@ -32,6 +32,9 @@ def guard(run):
         return run() or 0
     except (LessonError, KeyboardInterrupt) as exc:
         return report(exc)
+    except BrokenPipeError:  # `| head` stopped reading: end quietly, as Python advises
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 def handle_uncaught():

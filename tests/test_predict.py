@@ -1,6 +1,8 @@
 """predict.py: a learner's own photos, turned into what the model was trained on."""
 
 import json
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -121,25 +123,35 @@ def test_printed_line_lists_the_top_classes(trained, tmp_path, run_script):
     path, _, images, _, probabilities = trained
     photo = tmp_path / "shoe.png"
     Image.fromarray(upscale(white_background(images[0]))).save(photo)
-    result = run_script(
+    result = run_script(  # flags before and after the file, as learners type them
         "predict.py",
-        photo,
-        "--model",
-        path,
-        "--top",
-        "2",
-        "--save-inputs",
-        tmp_path / "seen",
+        *["--model", path, photo, "--top", "2", "--save-inputs", tmp_path / "seen"],
     )
     assert result.returncode == 0, result.stderr
-    line = result.stdout.strip()
+    line, saved_line = result.stdout.strip().splitlines()
+    seen = tmp_path / "seen" / "shoe.png"
+    assert saved_line == f"  模型看到的图片 / Picture the model saw: {seen}"
     assert line.startswith(f"{photo}: ") and line.count("%") == 2 and "  （" in line
     best = data.CLASS_NAMES[int(np.argmax(probabilities[0]))]
     assert "（" in line and line.split(": ", 1)[1].startswith(best)
-    saved = np.asarray(Image.open(tmp_path / "seen" / "shoe.png"))
+    saved = np.asarray(Image.open(seen))
     assert saved.shape == (28, 28)
     mask = np.asarray(Image.open(tmp_path / "seen" / "shoe.mask.png"))
     assert mask.shape == (224, 224) and set(np.unique(mask)) == {0, 255}
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(trained, tmp_path, clean_env):
+    path, _, images, _, _ = trained
+    photo = tmp_path / "shoe.png"
+    Image.fromarray(upscale(white_background(images[0]))).save(photo)
+    command = [sys.executable, "predict.py", photo, "--json", "--model", path]
+    process = subprocess.Popen(
+        command, cwd=REPO, env=clean_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    process.stdout.close()  # as `| head -c 10` does before the answer comes
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 1
+    assert stderr == ""
 
 
 def test_missing_model_says_to_run_first_nn(tmp_path, run_script):
