@@ -73,6 +73,16 @@ NOTES = {
 }
 
 
+class NoItemFound(LessonError):
+    """The whole picture looks like background: nothing for the model to judge."""
+
+
+NO_ITEM = (
+    "found no item, the whole picture looks like background; photograph the "
+    "item on a background of another colour or brightness"
+)
+
+
 def opencv():
     """OpenCV, or a LessonError saying how to install it."""
     try:
@@ -331,11 +341,12 @@ def prepare(image):
     rgb, opacity = to_arrays(image)
     if is_dataset_picture(rgb, opacity):
         gray = luma(rgb)
+        if not gray.any():
+            raise NoItemFound(NO_ITEM)
         return PreparedPhoto(np.rint(gray).astype(np.uint8), gray > 0, ())
     mask, ink, notes = find_item(rgb, opacity)
-    if not mask.any():
-        notes = ["background"]
-        return PreparedPhoto(np.zeros((SIZE, SIZE), np.uint8), mask, tuple(notes))
+    if not mask.any():  # an empty picture would still get a confident answer
+        raise NoItemFound(NO_ITEM)
     ink = crop(ink, mask)
     ink = match_brightness(ink, notes)
     return PreparedPhoto(centre(ink), mask, tuple(notes))
@@ -343,7 +354,10 @@ def prepare(image):
 
 def prepare_file(path):
     """Read an image file and prepare it: a PreparedPhoto, or a LessonError."""
-    return prepare(open_image(path))
+    try:
+        return prepare(open_image(path))
+    except NoItemFound as exc:
+        raise LessonError(f"{path}: {exc}") from None
 
 
 def photo_probabilities(model, photos):

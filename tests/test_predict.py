@@ -1,6 +1,7 @@
 """predict.py: a learner's own photos, turned into what the model was trained on."""
 
 import json
+import re
 import subprocess
 import sys
 import warnings
@@ -17,6 +18,7 @@ from benchmarks.bench_photos import (
 )
 from conftest import REPO, assert_one_line_error
 from lesson import data, photos
+from lesson.errors import LessonError
 from lesson.flags import DEFAULT_SEED
 from lesson.model import (
     build_model,
@@ -399,15 +401,43 @@ def test_a_pair_and_a_hard_background_get_a_note(tmp_path, trained, run_script):
     first, note = result.stdout.splitlines()
     assert first.startswith(f"{path}: ")
     assert note.startswith("  注意：") and "Note: the photo seems to show more" in note
-    noise = np.random.default_rng(2).integers(0, 256, (120, 120, 3), dtype=np.uint8)
-    assert "background" in photos.prepare(Image.fromarray(noise)).notes
+    sheet = np.full((120, 120, 3), 200)  # a striped, grainy bed sheet
+    sheet[::6] = sheet[1::6] = 120
+    sheet += np.random.default_rng(2).integers(-10, 10, sheet.shape)
+    sheet = sheet.clip(0, 255).astype(np.uint8)
+    sheet[54:66, 54:66] = (200, 20, 20)  # a small red item: 1% of the photo
+    assert "background" in photos.prepare(Image.fromarray(sheet)).notes
 
 
 @pytest.mark.parametrize("shape", [(1, 1), (3, 40), (40, 3), (4, 4), (3000, 3)])
-def test_tiny_or_thin_photos_are_prepared(shape):
+def test_tiny_or_thin_photos_are_prepared_or_refused_in_one_line(shape):
     noise = np.random.default_rng(3).integers(0, 256, (*shape, 3), dtype=np.uint8)
-    prepared = photos.prepare(Image.fromarray(noise))
-    assert prepared.picture.shape == (28, 28) and "background" in prepared.notes
+    try:
+        prepared = photos.prepare(Image.fromarray(noise))
+    except photos.NoItemFound as exc:
+        assert shape == (1, 1) and str(exc) == photos.NO_ITEM  # its border is all
+    else:
+        assert prepared.picture.shape == (28, 28) and "background" in prepared.notes
+
+
+@pytest.mark.parametrize("size", [1, 28, 300])
+@pytest.mark.parametrize("shade", [0, 255])
+def test_a_picture_with_no_item_is_refused(tmp_path, size, shade):
+    blank = tmp_path / "blank.png"
+    Image.fromarray(np.full((size, size), shade, np.uint8)).save(blank)
+    with pytest.raises(LessonError, match=f"^{re.escape(str(blank))}: found no item"):
+        photos.prepare_file(blank)
+
+
+def test_a_blank_photo_gets_an_error_line_not_an_answer(trained, tmp_path, run_script):
+    path, _, images, _, _ = trained
+    blank, shoe = tmp_path / "blank.png", tmp_path / "shoe.png"
+    Image.fromarray(np.full((300, 300), 255, np.uint8)).save(blank)
+    Image.fromarray(upscale(white_background(images[0]))).save(shoe)
+    result = run_script("predict.py", blank, shoe, "--model", path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [f"error: {blank}: {photos.NO_ITEM}"]
+    assert result.stdout.startswith(f"{shoe}: ") and str(blank) not in result.stdout
 
 
 def test_white_cut_out_and_rounded_corners(tmp_path):
