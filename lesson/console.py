@@ -57,14 +57,32 @@ def banner(step, chinese, english):
     print(f"\n== {title} ==", flush=True)
 
 
-# What a console that cannot show a symbol (GBK, cp1252) shows instead; "?" else.
-STAND_INS = {"−": "-", "–": "-", "—": "-", "×": "x", "✓": "yes", "→": "->", "…": "..."}
+# What a console that cannot show a symbol (GBK, cp1252) shows instead; "━" is
+# Keras' progress bar. Anything else is escaped (\u6211), so that two file names
+# the console cannot show still print differently.
+STAND_INS = {
+    "−": "-",
+    "–": "-",
+    "—": "-",
+    "×": "x",
+    "✓": "yes",
+    "→": "->",
+    "…": "...",
+    "━": "=",
+}
 
 
 def stand_in(error):
     """codecs error handler: ASCII stand-ins for the symbols a console cannot encode."""
     text = error.object[error.start : error.end]
-    return "".join(STAND_INS.get(character, "?") for character in text), error.end
+    return (
+        "".join(
+            STAND_INS.get(character)
+            or character.encode("ascii", "backslashreplace").decode("ascii")
+            for character in text
+        ),
+        error.end,
+    )
 
 
 codecs.register_error("lesson_stand_in", stand_in)

@@ -267,15 +267,24 @@ def test_labels_drop_chinese_where_the_console_cannot_show_it(monkeypatch):
     assert data.class_name(9) == "Ankle boot（踝靴）"
 
 
-def test_make_safe_replaces_what_the_console_cannot_encode(monkeypatch):
+@pytest.mark.parametrize(
+    "encoding, shown",
+    [
+        ("gbk", "踝靴 yes - \\U0001f642 ━━"),
+        ("cp1252", "\\u8e1d\\u9774 yes - \\U0001f642 =="),
+    ],
+)
+def test_make_safe_replaces_what_the_console_cannot_encode(
+    monkeypatch, encoding, shown
+):
     raw = io.BytesIO()
-    stream = io.TextIOWrapper(raw, encoding="gbk")
+    stream = io.TextIOWrapper(raw, encoding=encoding)
     monkeypatch.setattr(sys, "stdout", stream)
     console.make_safe()
-    print("踝靴 ✓ − 🙂")
+    print("踝靴 ✓ − 🙂 ━━")
     stream.flush()
-    # Symbols GBK lacks: an ASCII stand-in where there is one, else "?".
-    assert raw.getvalue().decode("gbk") == "踝靴 yes - ?\n"
+    # What the console lacks: an ASCII stand-in where there is one, else an escape.
+    assert raw.getvalue().decode(encoding) == shown + "\n"
 
 
 def test_short_path_writes_the_home_as_a_tilde(tmp_path):
