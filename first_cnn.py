@@ -50,7 +50,7 @@ from lesson.flags import parse_cnn_flags
 from lesson.model import compile_settings
 
 handle_uncaught()  # bad input: one "error:" line instead of a traceback
-make_safe()  # any console encoding: unknown characters become "?"
+make_safe()  # any console encoding: what it cannot show is replaced
 args = parse_cnn_flags()  # the command line, or $FIRST_CNN_ARGS in a notebook
 output_dir = prepare_output_dir(args.output_dir)
 saved = figures.FigureFolder(output_dir, keep_open=args.show, prefix="cnn_")
