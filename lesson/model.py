@@ -144,7 +144,17 @@ def load_trained_model(path):
             "(or python first_cnn.py for the second lesson's model)"
         )
     fix = "run python first_nn.py to make one"
-    if path.is_file() and path.suffix == ".keras" and not zipfile.is_zipfile(path):
+    if path.is_dir():
+        raise LessonError(
+            f"{path}: is a folder, not a model file; name the .keras file in it, "
+            "such as outputs/fashion_mnist.keras"
+        )
+    if path.suffix.lower() not in (".keras", ".h5"):  # what Keras 3 loads
+        raise LessonError(
+            f"{path}: not a .keras file; the lessons save their models as "
+            "outputs/fashion_mnist.keras and outputs/fashion_mnist_cnn.keras"
+        )
+    if path.suffix == ".keras" and not zipfile.is_zipfile(path):
         raise LessonError(
             f"{path}: not a Keras model this program can load (the file is damaged "
             f"or is not a .keras archive); {fix}"

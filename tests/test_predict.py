@@ -23,6 +23,7 @@ from lesson.flags import DEFAULT_SEED
 from lesson.model import (
     build_model,
     compile_model,
+    load_trained_model,
     normalize,
     predict_probabilities,
     train,
@@ -165,6 +166,25 @@ def test_missing_model_says_to_run_first_nn(tmp_path, run_script):
         "no trained model at" in result.stderr
         and "run python first_nn.py first" in result.stderr
     )
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("a-folder", "is a folder, not a model file"),
+        ("folder.keras", "is a folder, not a model file"),
+        ("README.md", "not a .keras file"),
+        ("weights.npz", "not a .keras file"),
+    ],
+)
+def test_a_model_path_of_the_wrong_kind_gets_a_short_message(tmp_path, name, message):
+    path = tmp_path / name
+    if "." in name and name != "folder.keras":
+        path.write_text("text")
+    else:
+        path.mkdir()
+    with pytest.raises(LessonError, match=f"^{re.escape(str(path))}: {message};"):
+        load_trained_model(path)
 
 
 def test_a_file_that_is_not_a_model_is_refused(tmp_path, run_script):
