@@ -120,12 +120,18 @@ def open_image(path):
         ValueError,
         SyntaxError,
     ) as exc:
-        problem = (
-            "not an image this program can read"
-            if isinstance(exc, UnidentifiedImageError)
-            else f"cannot read it ({exc})"
-        )
-        raise LessonError(f"{path}: {problem}; {READABLE}") from None
+        if isinstance(exc, UnidentifiedImageError):
+            problem, fix = "not an image this program can read", READABLE
+        elif isinstance(exc, Image.DecompressionBombError):
+            problem = f"too many pixels to open safely ({exc})"
+            fix = "save a smaller copy (12 megapixels is plenty)"
+        elif isinstance(exc, OSError) and exc.errno is not None:  # permissions, say
+            problem = f"cannot open it ({exc.strerror})"
+            fix = "check that you may read it"
+        else:  # the file names a format it can read, but its data is broken
+            problem = f"damaged, it cannot be read ({exc})"
+            fix = "copy or save the photo again, or try another one"
+        raise LessonError(f"{path}: {problem}; {fix}") from None
 
 
 def upright(image):

@@ -99,7 +99,7 @@ def bad_files(folder):
     return {
         "empty": (folder / "empty.jpg", "empty"),
         "not an image": (folder / "notes.png", "not an image"),
-        "decompression bomb": (bomb_png(folder / "bomb.png"), "cannot read it"),
+        "decompression bomb": (bomb_png(folder / "bomb.png"), "too many pixels"),
         "too large": (folder / "huge.jpg", f"larger than {app.MAX_UPLOAD_MB} MB"),
     }
 

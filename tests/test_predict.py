@@ -490,7 +490,20 @@ def test_damaged_pixel_data_is_refused(tmp_path):
     middle = len(data) // 2
     data[middle : middle + 200] = bytes(255 - b for b in data[middle : middle + 200])
     path.write_bytes(bytes(data))
-    with pytest.raises(photos.LessonError, match="cannot read it"):
+    with pytest.raises(photos.LessonError, match="damaged, it cannot be read .*; copy"):
+        photos.open_image(path)
+    truncated = tmp_path / "truncated.jpg"
+    Image.fromarray(noise).save(truncated)
+    truncated.write_bytes(truncated.read_bytes()[:-300])
+    with pytest.raises(photos.LessonError, match="damaged, it cannot be read"):
+        photos.open_image(truncated)
+
+
+def test_a_photo_with_too_many_pixels_says_so(tmp_path, monkeypatch):
+    path = tmp_path / "huge.png"
+    Image.fromarray(np.full((100, 100), 200, np.uint8)).save(path)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 2000)  # refused above 4,000
+    with pytest.raises(photos.LessonError, match="too many pixels.*save a smaller"):
         photos.open_image(path)
 
 
