@@ -220,8 +220,11 @@ def run_grid(args, train_pair, validation, test):
         best = max(width_rows, key=lambda row: row["validation_accuracy"])
         print(
             f"[{done}/{len(args.hidden_units)}] "
-            + label(f"隐藏层 {hidden_units} 个神经元", f"{hidden_units} hidden units")
-            + f" {max(args.epochs)} epochs, {width_rows[-1]['fit_seconds']:.1f} s | "
+            + label(
+                f"隐藏层 {hidden_units} 个神经元", counted(hidden_units, "hidden unit")
+            )
+            + f" {counted(max(args.epochs), 'epoch')}, "
+            + f"{width_rows[-1]['fit_seconds']:.1f} s | "
             + both("最高验证准确率", "best validation accuracy")
             + f" {best['validation_accuracy']:.4f} (epoch {best['epochs']})",
             flush=True,
@@ -241,10 +244,15 @@ def choose(rows):
     )
 
 
+def counted(number, noun):
+    """'1 epoch', '20 epochs'."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def markdown_table(rows, chosen):
     lines = [
-        "| hidden units | epochs | parameters | train accuracy | validation accuracy | test accuracy "
-        "| train − validation gap | fit s | chosen |",
+        "| hidden units | epochs | parameters | training accuracy | validation accuracy "
+        "| test accuracy | training − validation gap | fit s | chosen |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
@@ -327,7 +335,8 @@ def run(args):
         label("训练次数", "Trainings"),
         both(
             f"{trainings} 次（{trainings} 种宽度，每次记下 {counts} 种 epoch 数的结果）",
-            f"{trainings} ({trainings} widths x {counts} epoch counts)",
+            f"{trainings} ({counted(trainings, 'width')} x "
+            f"{counted(counts, 'epoch count')})",
         ),
     )
     train_count, validation_count = len(train_pair[1]), len(validation[1])
@@ -370,9 +379,11 @@ def run(args):
             f"{chosen['hidden_units']} 个神经元，{chosen['epochs']} 轮（验证准确率 "
             f"{chosen['validation_accuracy']:.4f}，测试准确率 "
             f"{chosen['test_accuracy']:.4f}）；{trainings} 次训练共用 {clock(seconds)}",
-            f"{chosen['hidden_units']} hidden units, {chosen['epochs']} epochs "
+            f"{counted(chosen['hidden_units'], 'hidden unit')}, "
+            f"{counted(chosen['epochs'], 'epoch')} "
             f"(validation {chosen['validation_accuracy']:.4f}, test "
-            f"{chosen['test_accuracy']:.4f}); {trainings} trainings in {clock(seconds)}",
+            f"{chosen['test_accuracy']:.4f}); {counted(trainings, 'training')} "
+            f"in {clock(seconds)}",
         ),
     )
     print(

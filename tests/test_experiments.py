@@ -100,7 +100,7 @@ def test_any_console_encoding_finishes(run_script, clean_env, tmp_path, encoding
     )
     assert chosen in result.stdout
     # Symbols these consoles lack print as ASCII, not "?".
-    assert "| train - validation gap |" in result.stdout
+    assert "| training - validation gap |" in result.stdout
 
 
 def test_time_left_counts_wider_layers_as_slower(capsys):
