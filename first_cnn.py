@@ -359,4 +359,5 @@ results.save_model_and_metrics(
     output_dir, model, metrics, "fashion_mnist_cnn.keras", "metrics_cnn.json"
 )
 results.compare(output_dir / "metrics.json", metrics, output_dir)
+results.print_next_steps(output_dir, results.CNN_MODEL_FILE)
 saved.show_kept()

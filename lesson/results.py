@@ -73,15 +73,22 @@ def print_overfitting(history, test_accuracy):
     )
 
 
-def print_next_steps(output_dir):
+def as_argument(path):
+    """A path as one shell word: quoted when it holds a space."""
+    text = str(path)
+    return f'"{text}"' if " " in text else text
+
+
+def print_next_steps(output_dir, model_file=MODEL_FILE):
     """The commands to run next, for this run's model wherever it was saved."""
     predict = "python predict.py docs/images/example_boot.jpg"
-    if Path(output_dir) != DEFAULT_OUTPUT_DIR:
-        model = str(Path(output_dir) / MODEL_FILE)
-        predict += f' --model "{model}"' if " " in model else f" --model {model}"
+    model = Path(output_dir) / model_file
+    if model != DEFAULT_OUTPUT_DIR / MODEL_FILE:  # not predict.py's default
+        predict += f" --model {as_argument(model)}"
     print(label("下一步", "Next"))
     print(f"  {predict}")
-    print("  python experiments.py")
+    if model_file == MODEL_FILE:  # the tutorial's next step: widths and epochs
+        print("  python experiments.py")
     print(
         both(
             "（然后换成你自己拍的衣服照片试试）",
@@ -147,10 +154,14 @@ def compare(first_metrics_path, metrics, output_dir, file_name="comparison.md"):
         first = json.loads(first_metrics_path.read_text(encoding="utf-8"))
         first["fit_seconds"], first["test_accuracy"]  # the two it cannot do without
     except (OSError, ValueError, KeyError, TypeError):
+        first_nn = "python first_nn.py"
+        if Path(output_dir) != DEFAULT_OUTPUT_DIR:  # into the same folder
+            first_nn += f" --output-dir {as_argument(output_dir)}"
+        missing = short_path(first_metrics_path)
         print(
             both(
-                f"没有可用的 {short_path(first_metrics_path)}：先运行 python first_nn.py 再来比较",
-                f"No usable {short_path(first_metrics_path)}: run python first_nn.py to compare",
+                f"没有可用的 {missing}：先运行 {first_nn} 再来比较",
+                f"No usable {missing}: run {first_nn} to compare",
             )
         )
         return None

@@ -85,7 +85,8 @@ def test_comparison_without_a_usable_first_run_says_what_to_run(
     if content is not None:
         (tmp_path / "metrics.json").write_text(content, encoding="utf-8")
     assert results.compare(tmp_path / "metrics.json", {}, tmp_path) is None
-    assert "run python first_nn.py to compare" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert f"run python first_nn.py --output-dir {tmp_path} to compare" in printed
     assert not (tmp_path / "comparison.md").exists()
 
 

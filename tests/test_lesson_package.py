@@ -4,6 +4,7 @@ import ast
 import gzip
 import io
 import os
+import re
 import subprocess
 import sys
 
@@ -439,3 +440,16 @@ def test_next_steps_name_the_model_this_run_saved(monkeypatch, capsys):
     assert "--model" not in default_run
     model = os.path.join("outputs", "hidden-64", results.MODEL_FILE)
     assert f"docs/images/example_boot.jpg --model {model}\n" in other_run
+    results.print_next_steps(flags.DEFAULT_OUTPUT_DIR, results.CNN_MODEL_FILE)
+    cnn_run = capsys.readouterr().out
+    model = os.path.join("outputs", results.CNN_MODEL_FILE)
+    assert f"docs/images/example_boot.jpg --model {model}\n" in cnn_run
+    assert "experiments.py" not in cnn_run  # its grid is of dense networks
+
+
+def test_without_first_nn_metrics_the_command_names_this_folder(tmp_path, capsys):
+    folder = tmp_path / "cnn only"
+    assert results.compare(folder / "metrics.json", {}, folder) is None
+    assert f'python first_nn.py --output-dir "{folder}" to compare' in (
+        capsys.readouterr().out
+    )
