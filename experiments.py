@@ -65,6 +65,18 @@ def parse_args(argv=None):
         help="hold out the last N training images; --train-size counts the rest",
     )
     args = parser.parse_args(argv)
+    left = flags.TRAINING_EXAMPLES - args.validation_size
+    if left < 1:
+        raise LessonError(
+            f"--validation-size {args.validation_size}: leaves no training images "
+            f"out of {flags.TRAINING_EXAMPLES}"
+        )
+    if args.train_size is not None and args.train_size > left:
+        raise LessonError(
+            f"--train-size {args.train_size}: {left} training images are left after "
+            f"the {args.validation_size} held out for validation; use --train-size "
+            f"{left} or a smaller --validation-size"
+        )
     args.hidden_units = sorted(set(args.hidden_units))
     args.epochs = sorted(set(args.epochs))
     return args
@@ -75,10 +87,6 @@ def split_data(args):
     (train_images, train_labels), (test_images, test_labels) = data.load_data(
         args.data_dir
     )
-    if args.validation_size >= len(train_images):
-        raise LessonError(
-            f"--validation-size {args.validation_size}: leaves no training images out of {len(train_images)}"
-        )
     held_out = len(train_images) - args.validation_size
     validation = (train_images[held_out:], train_labels[held_out:])
     train_pair = data.take_first(

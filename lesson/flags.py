@@ -79,19 +79,46 @@ def parser(description):
     )
 
 
+# Fashion-MNIST's sizes (its files are checked by checksum, so always these).
+TRAINING_EXAMPLES = 60000
+TEST_EXAMPLES = 10000
+
+
+def size_of_training_set(text):
+    """argparse type: how many training examples to use, 1 to 60,000."""
+    return whole_number(text, 1, TRAINING_EXAMPLES)
+
+
+def size_of_test_set(text):
+    """argparse type: how many test examples to use, 1 to 10,000."""
+    return whole_number(text, 1, TEST_EXAMPLES)
+
+
+def existing_folder(text):
+    """argparse type: a folder that exists (what is in it is checked later)."""
+    path = Path(text)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(
+            f"{text}: is a file, not a folder"
+            if path.exists()
+            else f"{text}: no such folder"
+        )
+    return path
+
+
 def add_data_arguments(parser):
     """The data, seed and output flags, shared by the lesson and experiments.py."""
     parser.add_argument(
         "--train-size",
         metavar="N",
-        type=positive_int,
+        type=size_of_training_set,
         default=None,
         help="use the first N training examples (default: all)",
     )
     parser.add_argument(
         "--test-size",
         metavar="N",
-        type=positive_int,
+        type=size_of_test_set,
         default=None,
         help="use the first N test examples (default: all)",
     )
@@ -101,7 +128,7 @@ def add_data_arguments(parser):
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
-        type=Path,
+        type=existing_folder,
         default=None,
         help="a folder holding the four Fashion-MNIST .gz files, e.g. "
         "/usr/share/datasets/fashion-mnist, checked by checksum and copied into "

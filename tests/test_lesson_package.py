@@ -431,6 +431,27 @@ def test_layer_sizes_are_bounded_so_a_typo_is_not_an_out_of_memory_crash():
         flags.parse_cnn_flags(["--filters", "257"])
 
 
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--train-size", "60001"], "--train-size: must be from 1 to 60000, got 60001"),
+        (["--test-size", "10001"], "--test-size: must be from 1 to 10000, got 10001"),
+        (["--data-dir", "NO_SUCH"], "--data-dir: NO_SUCH: no such folder"),
+        (["--data-dir", "A_FILE"], "--data-dir: A_FILE: is a file, not a folder"),
+    ],
+)
+def test_data_flags_are_checked_before_any_work(tmp_path, argv, message):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    names = {"NO_SUCH": str(tmp_path / "none"), "A_FILE": str(a_file)}
+    argv = [names.get(word, word) for word in argv]
+    for name, path in names.items():
+        message = message.replace(name, path)
+    assert flags.parse_lesson_flags(["--train-size", "60000"]).train_size == 60000
+    with pytest.raises(errors.LessonError, match=f"^argument {re.escape(message)}$"):
+        flags.parse_lesson_flags(argv)
+
+
 def test_next_steps_name_the_model_this_run_saved(monkeypatch, capsys):
     monkeypatch.setattr(console, "speaks_chinese", lambda: False)
     results.print_next_steps(flags.DEFAULT_OUTPUT_DIR)

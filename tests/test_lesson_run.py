@@ -127,13 +127,18 @@ def test_bad_flag_is_one_line_before_tensorflow_starts(run_script, tmp_path):
     assert_nothing_written(tmp_path / "out")
 
 
-def test_too_many_examples_is_one_line(run_script, tmp_path):
+def test_too_many_examples_is_one_line_before_tensorflow_starts(run_script, tmp_path):
     result = run_script(
         "first_nn.py", "--train-size", "70000", "--output-dir", tmp_path / "out"
     )
     assert_one_line_error(result)
-    assert "--train-size 70000: there are only 60000" in result.stderr
+    assert "--train-size: must be from 1 to 60000, got 70000" in result.stderr
+    assert result.stdout == ""  # not even step 1's banner
     assert_nothing_written(tmp_path / "out")
+    result = run_script("experiments.py", "--train-size", "55000")
+    assert_one_line_error(result)
+    assert "50000 training images are left after the 10000 held out" in result.stderr
+    assert result.stdout == ""
 
 
 def test_output_dir_that_is_a_file_is_refused(run_script, tmp_path):
