@@ -1,6 +1,7 @@
 """Command-line flags: the lesson's, and the ones the tools share with it."""
 
 import argparse
+import difflib
 import os
 import shlex
 import sys
@@ -55,7 +56,23 @@ class LessonArgumentParser(argparse.ArgumentParser):
     """argparse that raises LessonError instead of printing usage and exiting."""
 
     def error(self, message):
+        if message.startswith("unrecognized arguments: "):
+            message += self.hint(message.split(": ", 1)[1].split())
         raise LessonError(message)
+
+    def hint(self, words):
+        """'; did you mean --hidden-units?' for a typo, else where the flags are."""
+        known = [name for name in self._option_string_actions if name.startswith("--")]
+        for word in words:
+            close = difflib.get_close_matches(
+                word.split("=")[0], known, n=1, cutoff=0.8
+            )
+            if word.startswith("--") and close:
+                return f"; did you mean {close[0]}?"
+        script = sys.argv[0]
+        if script.endswith(".py") and not in_notebook():
+            return f"; python {script} --help lists them"
+        return "; --help lists them"
 
 
 class DefaultsHelpFormatter(argparse.ArgumentDefaultsHelpFormatter):

@@ -431,6 +431,16 @@ def test_layer_sizes_are_bounded_so_a_typo_is_not_an_out_of_memory_crash():
         flags.parse_cnn_flags(["--filters", "257"])
 
 
+def test_a_mistyped_flag_gets_the_flag_it_resembles():
+    with pytest.raises(errors.LessonError) as raised:
+        flags.parse_lesson_flags(["--hiden-units", "64"])
+    assert str(raised.value) == (
+        "unrecognized arguments: --hiden-units 64; did you mean --hidden-units?"
+    )
+    with pytest.raises(errors.LessonError, match="; .*--help lists them$"):
+        flags.parse_lesson_flags(["--no-such-flag"])
+
+
 @pytest.mark.parametrize(
     "argv, message",
     [
