@@ -37,19 +37,27 @@ def positive_int(text):
     return whole_number(text, 1)
 
 
+def from_to(low, high, what):
+    """An argparse type: a whole number from low to high, documented as `what`."""
+
+    def check(text):
+        return whole_number(text, low, high)
+
+    check.__doc__ = f"argparse type: {what}, {low} to {high:,}."
+    return check
+
+
 # Far beyond what helps, and still small enough to fit in a laptop's memory.
 MOST_HIDDEN_UNITS = 8192
 MOST_FILTERS = 256
+# Fashion-MNIST's sizes (its files are checked by checksum, so always these).
+TRAINING_EXAMPLES = 60000
+TEST_EXAMPLES = 10000
 
-
-def hidden_layer_size(text):
-    """argparse type: neurons of a hidden layer, 1 to MOST_HIDDEN_UNITS."""
-    return whole_number(text, 1, MOST_HIDDEN_UNITS)
-
-
-def filter_count(text):
-    """argparse type: filters of the first convolution, 1 to MOST_FILTERS."""
-    return whole_number(text, 1, MOST_FILTERS)
+hidden_layer_size = from_to(1, MOST_HIDDEN_UNITS, "neurons of a hidden layer")
+filter_count = from_to(1, MOST_FILTERS, "filters of the first convolution")
+size_of_training_set = from_to(1, TRAINING_EXAMPLES, "training examples to use")
+size_of_test_set = from_to(1, TEST_EXAMPLES, "test examples to use")
 
 
 class LessonArgumentParser(argparse.ArgumentParser):
@@ -94,21 +102,6 @@ def parser(description):
     return LessonArgumentParser(
         description=description, formatter_class=DefaultsHelpFormatter
     )
-
-
-# Fashion-MNIST's sizes (its files are checked by checksum, so always these).
-TRAINING_EXAMPLES = 60000
-TEST_EXAMPLES = 10000
-
-
-def size_of_training_set(text):
-    """argparse type: how many training examples to use, 1 to 60,000."""
-    return whole_number(text, 1, TRAINING_EXAMPLES)
-
-
-def size_of_test_set(text):
-    """argparse type: how many test examples to use, 1 to 10,000."""
-    return whole_number(text, 1, TEST_EXAMPLES)
 
 
 def existing_folder(text):
