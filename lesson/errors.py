@@ -1,5 +1,6 @@
 """LessonError, and the one place that turns it or Ctrl-C into an exit status."""
 
+import atexit
 import os
 import sys
 
@@ -15,13 +16,24 @@ def data_error(path, problem, fix):
     return LessonError(f"{path}: {problem}; {fix}")
 
 
+def flush_stdout():
+    """Flush standard output; if its reader has gone (`| head`), send the rest
+    nowhere, as Python's documentation advises, instead of a traceback."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return False
+    return True
+
+
 def report(exc):
     """Print the one 'error:' line for a LessonError or Ctrl-C; return the exit status."""
     if isinstance(exc, KeyboardInterrupt):
         message, status = "interrupted", INTERRUPTED
     else:
         message, status = str(exc), 1
-    sys.stdout.flush()
+    flush_stdout()
     print(f"error: {message}", file=sys.stderr, flush=True)
     return status
 
@@ -29,11 +41,12 @@ def report(exc):
 def guard(run):
     """For a tool's main(): run()'s status (None is 0), or 1 / 130 after one 'error:' line."""
     try:
-        return run() or 0
+        status = run() or 0
+        return status if flush_stdout() else 1  # a reader gone early ends quietly
     except (LessonError, KeyboardInterrupt) as exc:
         return report(exc)
-    except BrokenPipeError:  # `| head` stopped reading: end quietly, as Python advises
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except BrokenPipeError:
+        flush_stdout()
         return 1
 
 
@@ -53,8 +66,12 @@ def handle_uncaught():
         shell.set_custom_exc((LessonError,), show)
         return
     default_hook = sys.excepthook
+    atexit.register(flush_stdout)  # before Python's own last flush
 
     def hook(kind, exc, tb):
+        if isinstance(exc, BrokenPipeError):  # `| head` stopped reading
+            flush_stdout()
+            os._exit(1)
         if not isinstance(exc, (LessonError, KeyboardInterrupt)):
             return default_hook(kind, exc, tb)
         status = report(exc)

@@ -143,18 +143,35 @@ def test_printed_line_lists_the_top_classes(trained, tmp_path, run_script):
     assert mask.shape == (224, 224) and set(np.unique(mask)) == {0, 255}
 
 
-def test_a_reader_that_stops_early_gets_no_traceback(trained, tmp_path, clean_env):
+@pytest.mark.parametrize("unbuffered", ["1", None])
+@pytest.mark.parametrize("program", ["predict.py", "first_nn.py"])
+def test_a_reader_that_stops_early_gets_no_traceback(
+    trained, tmp_path, clean_env, program, unbuffered
+):
     path, _, images, _, _ = trained
     photo = tmp_path / "shoe.png"
     Image.fromarray(upscale(white_background(images[0]))).save(photo)
-    command = [sys.executable, "predict.py", photo, "--json", "--model", path]
+    command = {
+        "predict.py": [photo, "--json", "--model", path],
+        "first_nn.py": [*"--epochs 1 --train-size 500 --test-size 100".split()]
+        + ["--output-dir", tmp_path / "out"],
+    }[program]
+    env = {key: value for key, value in clean_env.items() if key != "PYTHONUNBUFFERED"}
+    if unbuffered:  # each print goes out at once, else when Python ends
+        env["PYTHONUNBUFFERED"] = unbuffered
     process = subprocess.Popen(
-        command, cwd=REPO, env=clean_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [sys.executable, program, *map(str, command)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     process.stdout.close()  # as `| head -c 10` does before the answer comes
     stderr = process.stderr.read().decode()
-    assert process.wait(timeout=120) == 1
-    assert stderr == ""
+    assert process.wait(timeout=300) == 1
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr
+    if program == "predict.py":
+        assert stderr == ""
 
 
 def test_missing_model_says_to_run_first_nn(tmp_path, run_script):
