@@ -111,14 +111,25 @@ BASELINES = {
 }
 
 
+NO_ITEM = -1  # the answer for a photo where no item was found: always wrong
+BLANK = photos.PreparedPhoto(
+    np.zeros((photos.SIZE, photos.SIZE), np.uint8), np.zeros((1, 1), bool), ()
+)
+
+
 def prepare_all(rows):
-    """PreparedPhoto per photo, the images, and the seconds each took to prepare."""
+    """PreparedPhoto per photo (BLANK where no item was found), the images, and
+    the seconds each took to prepare."""
     prepared, images, seconds = [], [], []
-    photos.prepare_file(rows[0][0])  # once untimed: imports are not counted
+    photos.prepare(photos.open_image(rows[0][0]).resize((64, 64)))  # imports, untimed
     for path, _, _ in rows:
         started = time.perf_counter()
         image = photos.open_image(path)
-        prepared.append(photos.prepare(image))
+        try:
+            prepared.append(photos.prepare(image))
+        except photos.NoItemFound:
+            print(f"{path}: {photos.NO_ITEM.split(';')[0]}; counted as wrong")
+            prepared.append(BLANK)
         seconds.append(time.perf_counter() - started)
         images.append(image)
     return prepared, images, seconds
@@ -141,9 +152,12 @@ def report(model_path, rows, prepared, images):
     labels = np.array([label for _, label, _ in rows])
     kinds = np.array([kind for _, _, kind in rows])
     probabilities = photos.photo_probabilities(model, prepared)
-    answers = probabilities.argmax(axis=1)
+    found = np.array([photo is not BLANK for photo in prepared])
+    probabilities[~found] = 0.0
+    answers = np.where(found, probabilities.argmax(axis=1), NO_ITEM)
     right = answers == labels
     top3 = (np.argsort(probabilities, axis=1)[:, -3:] == labels[:, None]).any(axis=1)
+    top3 &= found
     print(f"\nmodel {model_path}: {len(rows)} photos")
     print(accuracy_line("all", right, top3))
     for kind in sorted(set(kinds)):
@@ -209,7 +223,10 @@ def contact_sheet(path, rows, images, prepared, answers, title):
         axes[row, 2 * column + 1].imshow(photo.picture, cmap="gray", vmin=0, vmax=255)
         colour = RIGHT_COLOR if answer == label else WRONG_COLOR
         axes[row, 2 * column + 1].set_title(
-            CLASS_NAMES[answer], color=colour, fontsize=7, loc="left"
+            CLASS_NAMES[answer] if answer != NO_ITEM else "no item",
+            color=colour,
+            fontsize=7,
+            loc="left",
         )
     figure.suptitle(title, fontsize=10)
     figure.tight_layout(pad=0.3, rect=(0, 0, 1, 0.95))  # room for the title

@@ -174,7 +174,7 @@ def main(argv=None):
     )
     parser.add_argument(
         "--train-size",
-        type=positive_int,
+        type=flags.size_of_training_set,
         help="train on the first N images and test on N/4, for a quick check "
         "(default: all)",
     )

@@ -36,7 +36,7 @@ def main(argv=None):
     parser.add_argument(
         "train_size",
         nargs="?",
-        type=positive_int,
+        type=flags.size_of_training_set,
         help="train on the first N images, test on N/4 (default: all)",
     )
     return errors.guard(lambda: run(parser.parse_args(argv)))

@@ -79,6 +79,7 @@ class LessonArgumentParser(argparse.ArgumentParser):
                 return f"; did you mean {close[0]}?"
         script = sys.argv[0]
         if script.endswith(".py") and not in_notebook():
+            script = f'"{script}"' if " " in script else script
             return f"; python {script} --help lists them"
         return "; --help lists them"
 
@@ -106,7 +107,9 @@ def parser(description):
 
 def existing_folder(text):
     """argparse type: a folder that exists (what is in it is checked later)."""
-    path = Path(text)
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the folder name is empty")
+    path = Path(text).expanduser()  # ~ too, as in a notebook's FIRST_NN_ARGS
     if not path.is_dir():
         raise argparse.ArgumentTypeError(
             f"{text}: is a file, not a folder"

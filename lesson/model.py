@@ -149,7 +149,12 @@ def load_trained_model(path):
             f"{path}: is a folder, not a model file; name the .keras file in it, "
             "such as outputs/fashion_mnist.keras"
         )
-    if path.suffix.lower() not in (".keras", ".h5"):  # what Keras 3 loads
+    if path.suffix not in (".keras", ".h5", ".hdf5"):  # what Keras 3 loads
+        if path.suffix.lower() in (".keras", ".h5", ".hdf5"):
+            raise LessonError(
+                f"{path}: Keras reads {path.suffix.lower()} in small letters only; "
+                f"rename it to {path.stem}{path.suffix.lower()}"
+            )
         raise LessonError(
             f"{path}: not a .keras file; the lessons save their models as "
             "outputs/fashion_mnist.keras and outputs/fashion_mnist_cnn.keras"

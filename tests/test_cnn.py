@@ -86,7 +86,8 @@ def test_comparison_without_a_usable_first_run_says_what_to_run(
         (tmp_path / "metrics.json").write_text(content, encoding="utf-8")
     assert results.compare(tmp_path / "metrics.json", {}, tmp_path) is None
     printed = capsys.readouterr().out
-    assert f"run python first_nn.py --output-dir {tmp_path} to compare" in printed
+    folder = results.as_argument(tmp_path)  # quoted where it holds a space
+    assert f"run python first_nn.py --output-dir {folder} to compare" in printed
     assert not (tmp_path / "comparison.md").exists()
 
 

@@ -448,6 +448,7 @@ def test_a_mistyped_flag_gets_the_flag_it_resembles():
         (["--test-size", "10001"], "--test-size: must be from 1 to 10000, got 10001"),
         (["--data-dir", "NO_SUCH"], "--data-dir: NO_SUCH: no such folder"),
         (["--data-dir", "A_FILE"], "--data-dir: A_FILE: is a file, not a folder"),
+        (["--data-dir", ""], "--data-dir: the folder name is empty"),
     ],
 )
 def test_data_flags_are_checked_before_any_work(tmp_path, argv, message):

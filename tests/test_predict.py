@@ -192,6 +192,8 @@ def test_missing_model_says_to_run_first_nn(tmp_path, run_script):
         ("folder.keras", "is a folder, not a model file"),
         ("README.md", "not a .keras file"),
         ("weights.npz", "not a .keras file"),
+        ("UP.KERAS", "Keras reads .keras in small letters only; rename it to UP.keras"),
+        ("empty.keras", "not a Keras model this program can load \\(the file is"),
     ],
 )
 def test_a_model_path_of_the_wrong_kind_gets_a_short_message(tmp_path, name, message):
@@ -200,7 +202,7 @@ def test_a_model_path_of_the_wrong_kind_gets_a_short_message(tmp_path, name, mes
         path.write_text("text")
     else:
         path.mkdir()
-    with pytest.raises(LessonError, match=f"^{re.escape(str(path))}: {message};"):
+    with pytest.raises(LessonError, match=f"^{re.escape(str(path))}: {message}"):
         load_trained_model(path)
 
 
@@ -544,7 +546,11 @@ def test_real_photo_benchmark_with_chinese_names_on_any_console(
     folder.mkdir()
     boot = (REPO / "docs" / "images" / "example_boot.jpg").read_bytes()
     (folder / "靴子.jpg").write_bytes(boot)
-    manifest = [{"file": "靴子.jpg", "label": 9, "kind": "白底"}]
+    Image.new("RGB", (200, 200), "white").save(folder / "blank.png")  # no item
+    manifest = [
+        {"file": "靴子.jpg", "label": 9, "kind": "白底"},
+        {"file": "blank.png", "label": 9, "kind": "白底"},
+    ]
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     result = run_script(
         "benchmarks/bench_real_photos.py",
@@ -559,4 +565,8 @@ def test_real_photo_benchmark_with_chinese_names_on_any_console(
     )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-    assert "all: 1.00 (1/1)" in result.stdout
+    assert "all: 0.50 (1/2), top-3 0.50" in result.stdout  # the blank one is wrong
+    assert "blank.png: found no item, the whole picture looks like background; " in (
+        result.stdout
+    )
+    assert (tmp_path / "sheets" / "real_photos_fashion_mnist.png").is_file()
