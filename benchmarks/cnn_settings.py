@@ -92,14 +92,9 @@ def measure(setting, epochs, train, test):
 def measure_here(setting, epochs, train_size=None):
     """The child process: train one setting and print its result as JSON."""
     tf = import_tensorflow()
-    (train_images, train_labels), (test_images, test_labels) = data.load_data()
-    if train_size:  # a quick check: N training images, N/4 test images
-        train_images, train_labels = data.take_first(
-            train_images, train_labels, train_size, "--train-size"
-        )
-        test_images, test_labels = data.take_first(
-            test_images, test_labels, train_size // 4 or 1, "--train-size / 4"
-        )
+    (train_images, train_labels), (test_images, test_labels) = data.take_quick_subset(
+        data.load_data(), train_size, "--train-size"
+    )
     train = (normalize(train_images)[..., tf.newaxis], train_labels)
     test = (normalize(test_images)[..., tf.newaxis], test_labels)
     seconds, accuracy = measure(setting, epochs, train, test)

@@ -73,15 +73,9 @@ def run(args):
     build, compile_, default_epochs, channel_axis, batch_size = recipes[args.lesson]
 
     tf.keras.utils.set_random_seed(DEFAULT_SEED)
-    (train_images, train_labels), (test_images, test_labels) = data.load_data()
-    if args.train_size:  # a quick check: N training images, N/4 test images
-        size = args.train_size
-        train_images, train_labels = data.take_first(
-            train_images, train_labels, size, "train_size"
-        )
-        test_images, test_labels = data.take_first(
-            test_images, test_labels, size // 4 or 1, "train_size / 4"
-        )
+    (train_images, train_labels), (test_images, test_labels) = data.take_quick_subset(
+        data.load_data(), args.train_size, "train_size"
+    )
     train_images = normalize(train_images)
     test_images = normalize(test_images)
     if channel_axis:

@@ -165,6 +165,18 @@ def load_data(source_dir=None):
     return fashion_mnist.load_data()
 
 
+def take_quick_subset(dataset, size, flag):
+    """A quick check's data: the first `size` training examples and size/4 (at
+    least 1) test ones, from load_data()'s ((train), (test)); all when size is None."""
+    if size is None:
+        return dataset
+    (train_images, train_labels), (test_images, test_labels) = dataset
+    return (
+        take_first(train_images, train_labels, size, flag),
+        take_first(test_images, test_labels, size // 4 or 1, f"{flag} / 4"),
+    )
+
+
 def take_first(images, labels, size, flag):
     """The first `size` examples; all of them when size is None."""
     if size is None:

@@ -60,6 +60,12 @@ size_of_training_set = from_to(1, TRAINING_EXAMPLES, "training examples to use")
 size_of_test_set = from_to(1, TEST_EXAMPLES, "test examples to use")
 
 
+def as_argument(path):
+    """A path as one shell word: quoted when it holds a space."""
+    text = str(path)
+    return f'"{text}"' if " " in text else text
+
+
 class LessonArgumentParser(argparse.ArgumentParser):
     """argparse that raises LessonError instead of printing usage and exiting."""
 
@@ -79,8 +85,7 @@ class LessonArgumentParser(argparse.ArgumentParser):
                 return f"; did you mean {close[0]}?"
         script = sys.argv[0]
         if script.endswith(".py") and not in_notebook():
-            script = f'"{script}"' if " " in script else script
-            return f"; python {script} --help lists them"
+            return f"; python {as_argument(script)} --help lists them"
         return "; --help lists them"
 
 

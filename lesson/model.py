@@ -131,6 +131,7 @@ def predict_probabilities(model, images):
     return probability_model(model).predict(images, verbose=0)
 
 
+MODEL_SUFFIXES = (".keras", ".h5", ".hdf5")  # what Keras 3 loads, in small letters
 # What a trained model of either lesson takes: first_nn.py's, first_cnn.py's.
 MODEL_INPUTS = {(28, 28), (28, 28, 1)}
 
@@ -149,8 +150,8 @@ def load_trained_model(path):
             f"{path}: is a folder, not a model file; name the .keras file in it, "
             "such as outputs/fashion_mnist.keras"
         )
-    if path.suffix not in (".keras", ".h5", ".hdf5"):  # what Keras 3 loads
-        if path.suffix.lower() in (".keras", ".h5", ".hdf5"):
+    if path.suffix not in MODEL_SUFFIXES:
+        if path.suffix.lower() in MODEL_SUFFIXES:
             raise LessonError(
                 f"{path}: Keras reads {path.suffix.lower()} in small letters only; "
                 f"rename it to {path.stem}{path.suffix.lower()}"

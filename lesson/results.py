@@ -10,7 +10,7 @@ import numpy as np
 from lesson.console import both, label, short_path
 from lesson.data import CLASS_NAMES, keras_cache_dir
 from lesson.files import write_atomically, write_json, write_text
-from lesson.flags import DEFAULT_OUTPUT_DIR
+from lesson.flags import DEFAULT_OUTPUT_DIR, as_argument
 
 MODEL_FILE = "fashion_mnist.keras"
 CNN_MODEL_FILE = "fashion_mnist_cnn.keras"  # first_cnn.py's
@@ -71,12 +71,6 @@ def print_overfitting(history, test_accuracy):
         f"{gap:+.1f}",
         both(*meaning),
     )
-
-
-def as_argument(path):
-    """A path as one shell word: quoted when it holds a space."""
-    text = str(path)
-    return f'"{text}"' if " " in text else text
 
 
 def print_next_steps(output_dir, model_file=MODEL_FILE):
