@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lesson import console, errors, photos
+from lesson import backends, console, errors, photos
 from lesson.console import both
 from lesson.data import CLASS_NAMES, CLASS_NAMES_ZH
 from lesson.errors import LessonError
@@ -336,7 +336,10 @@ def parse_args(argv=None):
     flags.add_argument(
         "--no-browser", action="store_true", help="do not open the page in a browser"
     )
-    return flags.parse_args(argv)
+    backends.add_backend_argument(flags)
+    args = flags.parse_args(argv)
+    backends.use(args.backend)
+    return args
 
 
 def warm_up(classifier, output_dir):

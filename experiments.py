@@ -24,7 +24,7 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lesson import console, data, errors, flags
+from lesson import backends, console, data, errors, flags
 from lesson.console import both, label
 from lesson.errors import LessonError
 from lesson.files import prepare_output_dir, write_json, write_text
@@ -57,6 +57,7 @@ def parse_args(argv=None):
         help="epoch counts to measure at",
     )
     flags.add_data_arguments(parser)
+    backends.add_backend_argument(parser)
     parser.add_argument(
         "--validation-size",
         type=flags.positive_int,
@@ -77,6 +78,7 @@ def parse_args(argv=None):
             f"the {args.validation_size} held out for validation; use --train-size "
             f"{left} or a smaller --validation-size"
         )
+    backends.use(args.backend)
     args.hidden_units = sorted(set(args.hidden_units))
     args.epochs = sorted(set(args.epochs))
     return args
@@ -160,7 +162,7 @@ class EpochMeasurements:
         self.fit_seconds, self.rows = 0.0, []
 
     def callback(self):
-        keras = console.import_tensorflow().keras
+        keras = console.import_keras()
         return keras.callbacks.LambdaCallback(
             on_epoch_begin=self.epoch_begin, on_epoch_end=self.epoch_end
         )
@@ -189,7 +191,7 @@ class EpochMeasurements:
 
 def train_width(hidden_units, epochs, train_pair, validation, test, seed, progress):
     """One training to max(epochs); a result row for each requested epoch count."""
-    console.import_tensorflow().keras.utils.set_random_seed(seed)
+    console.import_keras().utils.set_random_seed(seed)
     model = compile_model(build_model(hidden_units))
     measure = EpochMeasurements(model, hidden_units, epochs, validation, test, progress)
     train(

@@ -43,6 +43,7 @@
 import time
 
 from lesson import data, figures, results
+from lesson.backends import speed_settings
 from lesson.console import banner, label, make_safe, quiet_tensorflow_startup
 from lesson.errors import handle_uncaught
 from lesson.files import prepare_output_dir
@@ -66,6 +67,13 @@ results.print_versions()
 # `tf` trains the model, `np` handles arrays, `plt` draws. TensorFlow's start-up
 # hints about GPUs and CPU instructions are not errors, and only they are hidden.
 # A fixed seed makes the run repeatable on the same machine.
+#
+# 和第一课一样，`--backend jax` 或 `--backend torch` 可以换一个后端来算。不过这一课在 CPU 上最好用 TensorFlow（默认）：它的卷积用 oneDNN 算，JAX 和 PyTorch 在 CPU 上算卷积都慢得多（README 的“性能”一节有 `benchmarks/bench_train.py` 的测量结果）。
+#
+# As in lesson 1, `--backend jax` or `--backend torch` changes the backend. On a
+# CPU, keep TensorFlow (the default) for this lesson: its convolutions run on
+# oneDNN, and JAX's and PyTorch's CPU convolutions are much slower (measured by
+# `benchmarks/bench_train.py`, see Performance in the README).
 
 # %%
 banner(2, "导入库", "Import the libraries")
@@ -75,8 +83,7 @@ import numpy as np
 import matplotlib.pyplot as plt
 
 tf.keras.utils.set_random_seed(args.seed)
-devices = [device.device_type for device in tf.config.list_physical_devices()]
-print(label("TensorFlow 使用的设备", "Devices TensorFlow uses"), devices)
+print(label("Keras 的后端", "Keras backend"), tf.keras.backend.backend())
 
 # %% [markdown]
 # ## 步骤 3：加载数据 / Step 3: Load the data
@@ -162,9 +169,9 @@ saved.save(figures.image_grid(train_images, train_labels), "step04_first_25")
 # %%
 banner(5, "数据预处理", "Normalize")
 # 和第一课相比多了 [..., tf.newaxis]：通道轴 / New here: the channel axis
-train_images = tf.cast(train_images, tf.float32)[..., tf.newaxis] / 255.0
-test_images = tf.cast(test_images, tf.float32)[..., tf.newaxis] / 255.0
-print(label("归一化后的形状", "Shape after normalizing"), train_images.shape)
+train_images = tf.keras.ops.cast(train_images, "float32")[..., tf.newaxis] / 255.0
+test_images = tf.keras.ops.cast(test_images, "float32")[..., tf.newaxis] / 255.0
+print(label("归一化后的形状", "Shape after normalizing"), tuple(train_images.shape))
 
 # %% [markdown]
 # ## 步骤 6：构建模型 / Step 6: Build the model
@@ -193,10 +200,13 @@ model.summary()
 # %% [markdown]
 # ## 步骤 7：编译模型 / Step 7: Compile the model
 #
-# 优化器、损失函数和评估指标都和第一课一样。速度设置不同：在 CPU 上，XLA（`jit_compile=True`）让全连接网络更快，却让卷积慢好几倍（README 里有测量结果），所以这里关掉它。
+# 优化器、损失函数和评估指标都和第一课一样。速度设置不同：在 CPU 上，XLA（`jit_compile=True`）让全连接网络更快，却让卷积慢好几倍（README 里有测量结果），所以这里关掉它。JAX 是例外：它每一步都用 XLA 编译，不编译时每个运算单独执行，反而慢一倍，所以 `speed_settings()` 在 JAX 上仍然打开 XLA；PyTorch 每次只跑 1 个批次，也不用 XLA。
 #
 # Same optimizer, loss and metric as lesson 1. On a CPU, XLA speeds up the dense
-# network but slows convolutions several times (measured in the README): off here.
+# network but slows TensorFlow's convolutions several times (measured in the
+# README): off here. JAX is the exception: without XLA each operation runs on
+# its own, twice as slow, so `speed_settings()` keeps it on there; PyTorch runs
+# one batch per call, without XLA.
 
 # %%
 banner(7, "编译模型", "Compile the model")
@@ -205,8 +215,7 @@ model.compile(
     loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     metrics=["accuracy"],
     # 第一课用 jit_compile=True；卷积在 CPU 上用 XLA 更慢 / XLA is slower for Conv2D on a CPU
-    steps_per_execution=32,
-    jit_compile=False,
+    **speed_settings(steps_per_execution=32, jit_compile=False),
 )
 print(compile_settings(model))
 

@@ -37,6 +37,7 @@ import os
 import time
 
 from lesson import data, figures, results
+from lesson.backends import speed_settings
 from lesson.console import banner, label, make_safe, quiet_tensorflow_startup
 from lesson.errors import handle_uncaught
 from lesson.files import prepare_output_dir
@@ -62,6 +63,15 @@ results.print_versions()
 # A fixed seed makes the run repeatable on the same machine. oneDNN's custom
 # operations are turned off first: XLA compiles this network's training step,
 # so they only cost memory (about 180 MB at the peak), not speed or results.
+#
+# 同一份模型代码，Keras 3 可以交给三种“后端”去算：TensorFlow（默认，也就是教程用的）、JAX 和 PyTorch。后端是真正做计算的库，要在导入 Keras 之前选好：`python first_nn.py --backend jax`（或者设置环境变量 `KERAS_BACKEND=jax`），先用 `python -m pip install -r requirements-jax.txt` 安装它。教程的 `import tensorflow as tf` 和 `tf.keras` 都不用改：`tf.keras` 建出来的模型由选好的后端来算。下面打印的就是这次训练用的后端。
+#
+# Keras 3 hands the same model code to one of three backends, the library that
+# does the computing: TensorFlow (the default, and the tutorial's), JAX or
+# PyTorch. Choose it before Keras is imported: `python first_nn.py --backend jax`
+# (or `KERAS_BACKEND=jax`), after `python -m pip install -r requirements-jax.txt`.
+# The tutorial's `tf.keras` lines stay as they are; the line below prints the
+# backend that trains.
 
 # %%
 banner(2, "导入库", "Import the libraries")
@@ -73,8 +83,7 @@ import numpy as np
 import matplotlib.pyplot as plt
 
 tf.keras.utils.set_random_seed(args.seed)
-devices = [device.device_type for device in tf.config.list_physical_devices()]
-print(label("TensorFlow 使用的设备", "Devices TensorFlow uses"), devices)
+print(label("Keras 的后端", "Keras backend"), tf.keras.backend.backend())
 
 # %% [markdown]
 # ## 步骤 3：加载数据 / Step 3: Load the data
@@ -152,20 +161,22 @@ saved.save(figures.image_grid(train_images, train_labels), "step04_first_25")
 # %% [markdown]
 # ## 步骤 5：数据预处理 / Step 5: Normalize
 #
-# 归一化：像素值 0–255 除以 255，变成 0–1，小的输入让训练更平稳。教程写 `train_images / 255.0`，得到 float64 的 NumPy 数组；Keras 用 float32 计算，`fit` 还得再转换一次。这里直接得到 float32，省一半内存，数值相同。
+# 归一化：像素值 0–255 除以 255，变成 0–1，小的输入让训练更平稳。教程写 `train_images / 255.0`，得到 float64 的 NumPy 数组；Keras 用 float32 计算，`fit` 还得再转换一次。这里直接得到 float32，省一半内存，数值相同。`tf.keras.ops` 是 Keras 自己的运算，在每种后端上都能用，算出来的是那个后端的张量，训练时不用再转换。
 #
 # Normalization: divide by 255 to get 0–1. The tutorial's `/ 255.0` gives a
 # float64 array that `fit` converts again; float32 is what Keras computes in.
+# `tf.keras.ops` works on every backend and gives that backend's own tensor.
 
 # %%
 banner(5, "数据预处理", "Normalize")
 # 教程：train_images / 255.0（float64）；float32 省一半内存 / Tutorial: float64
-train_images = tf.cast(train_images, tf.float32) / 255.0
-test_images = tf.cast(test_images, tf.float32) / 255.0
+train_images = tf.keras.ops.cast(train_images, "float32") / 255.0
+test_images = tf.keras.ops.cast(test_images, "float32") / 255.0
 print(
     label("归一化后", "After normalizing"),
-    f"dtype={train_images.dtype.name},",
-    f"min={float(tf.reduce_min(train_images))}, max={float(tf.reduce_max(train_images))}",
+    f"dtype={tf.keras.ops.dtype(train_images)},",
+    f"min={float(tf.keras.ops.min(train_images))},",
+    f"max={float(tf.keras.ops.max(train_images))}",
 )
 
 # %% [markdown]
@@ -191,12 +202,13 @@ model.summary()
 # %% [markdown]
 # ## 步骤 7：编译模型 / Step 7: Compile the model
 #
-# 优化器 `adam` 更新权重；损失函数衡量错得多远，`from_logits=True` 告诉它输入的是 logits；评估指标 `accuracy`（准确率）是人能读懂的分数。另外两项是教程没有写的速度设置：`steps_per_execution=32` 让 TensorFlow 一次跑 32 个批次（批次大小仍是 32），`jit_compile=True` 用 XLA 编译训练步骤；两项合起来让训练速度提高到约 3 倍，模型本身不变。
+# 优化器 `adam` 更新权重；损失函数衡量错得多远，`from_logits=True` 告诉它输入的是 logits；评估指标 `accuracy`（准确率）是人能读懂的分数。另外两项是教程没有写的速度设置：`steps_per_execution=32` 让 TensorFlow 一次跑 32 个批次（批次大小仍是 32），`jit_compile=True` 用 XLA 编译训练步骤；两项合起来让训练速度提高到约 3 倍，模型本身不变。`speed_settings()` 按后端给出它能用的设置：JAX 也用这两项，PyTorch 的训练每次只能跑 1 个批次，也不用 XLA。下面打印的是实际用上的设置。
 #
 # `adam` updates the weights; the loss measures how wrong the model is, on
 # logits; `accuracy` is the score people read. Two speed settings the tutorial
 # leaves at their defaults (here: 32 batches per call, and XLA) make fit about
-# 3× faster.
+# 3× faster. `speed_settings()` keeps what the backend takes: JAX takes both;
+# PyTorch runs one batch per call, without XLA. The line below shows the result.
 
 # %%
 banner(7, "编译模型", "Compile the model")
@@ -205,8 +217,7 @@ model.compile(
     loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     metrics=["accuracy"],
     # 教程用默认值（每次 1 步、不用 XLA）；这两项只为提速 / Tutorial: defaults; for speed only
-    steps_per_execution=32,
-    jit_compile=True,
+    **speed_settings(steps_per_execution=32, jit_compile=True),
 )
 print(compile_settings(model))
 
@@ -253,8 +264,7 @@ results.print_overfitting(history.history, test_acc)
 
 curves = figures.learning_curves(history.history, test_loss, test_acc)
 saved.save(curves, "step09_learning_curves")
-# 直接调用模型：一次算完所有图片，比 predict() 快 / all images in one call: faster than predict()
-test_predicted = np.argmax(model(test_images), axis=1)
+test_predicted = np.argmax(model.predict(test_images, verbose=0), axis=1)
 counts = results.confusion_matrix(test_labels, test_predicted)
 saved.save(figures.confusion_matrix(counts), "step09_confusion_matrix")
 
@@ -265,7 +275,7 @@ saved.save(figures.confusion_matrix(counts), "step09_confusion_matrix")
 # classes (usually Shirt); a big difference between a pair is overfitting.
 
 # %%
-train_predicted = np.argmax(model(train_images), axis=1)
+train_predicted = np.argmax(model.predict(train_images, verbose=0), axis=1)
 train_per_class = results.per_class_accuracy(train_labels, train_predicted)
 test_per_class = results.per_class_accuracy(test_labels, test_predicted)
 bars = figures.per_class_accuracy(train_per_class, test_per_class)

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from lesson import console, errors, photos
+from lesson import backends, console, errors, photos
 from lesson.console import both, label, speaks_chinese
 from lesson.data import CLASS_NAMES, CLASS_NAMES_ZH, class_name
 from lesson.errors import LessonError
@@ -153,14 +153,17 @@ def parse_args(argv=None):
         help="save the 28x28 picture the model saw for each image, and the "
         "pixels taken for the item (NAME.mask.png)",
     )
+    backends.add_backend_argument(flags)
     try:
-        return flags.parse_intermixed_args(argv)  # files and flags in any order
+        args = flags.parse_intermixed_args(argv)  # files and flags in any order
     except LessonError as exc:
         if "required: IMAGE" not in str(exc):
             raise
         raise LessonError(
             f"{exc}; for example: python predict.py docs/images/example_boot.jpg"
         ) from None
+    backends.use(args.backend)
+    return args
 
 
 def classify(args):

@@ -159,6 +159,15 @@ def quiet_tensorflow_startup():
             sys.stderr.flush()
 
 
+def import_keras():
+    """The keras module, imported (once) on the backend $KERAS_BACKEND names,
+    without TensorFlow's start-up noise (Keras imports TensorFlow on its own)."""
+    if "keras" not in sys.modules:
+        with quiet_tensorflow_startup():
+            import keras  # noqa: F401
+    return sys.modules["keras"]
+
+
 def import_tensorflow():
     """The tensorflow module, imported (once) without its start-up noise."""
     if "tensorflow" not in sys.modules:

@@ -7,7 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from lesson.console import both, import_tensorflow, short_path, speaks_chinese
+from lesson.console import both, import_keras, short_path, speaks_chinese
 from lesson.errors import LessonError, data_error
 from lesson.files import write_atomically
 
@@ -93,7 +93,7 @@ def is_good_copy(path, name):
 
 def keras_cache_dir():
     """Where load_data() looks first, resolved the way Keras resolves it."""
-    import_tensorflow()  # Keras reads KERAS_HOME once, when it is imported
+    import_keras()  # Keras reads KERAS_HOME once, when it is imported
     try:
         from keras.src.backend.config import keras_home
 
@@ -161,7 +161,7 @@ def fill_keras_cache(source_dir=None):
 def load_data(source_dir=None):
     """For the tools: stage() quietly, then the tutorial's load_data()."""
     stage(source_dir)
-    fashion_mnist = import_tensorflow().keras.datasets.fashion_mnist
+    fashion_mnist = import_keras().datasets.fashion_mnist
     return fashion_mnist.load_data()
 
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lesson.console import both, import_tensorflow, in_notebook, short_path
+from lesson.console import both, import_keras, in_notebook, short_path
 from lesson.data import CLASS_NAMES
 from lesson.files import write_atomically
+from lesson.model import to_numpy
 
 RIGHT_COLOR, WRONG_COLOR = "tab:blue", "tab:red"
 HIDDEN_WEIGHTS_HINT = (
@@ -298,11 +299,11 @@ def first_filters(model):
 
 def feature_maps(model, image, true_label):
     """first_cnn.py step 10: one test image, then what each convolution makes of it."""
-    tf = import_tensorflow()
+    keras = import_keras()
     convolutions = [layer for layer in model.layers if type(layer).__name__ == "Conv2D"]
-    probe = tf.keras.Model(model.inputs, [layer.output for layer in convolutions])
-    maps = probe(tf.reshape(image, (1, 28, 28, 1)))
-    maps = [m.numpy()[0] for m in (maps if isinstance(maps, list) else [maps])]
+    probe = keras.Model(model.inputs[0], [layer.output for layer in convolutions])
+    maps = probe(np.reshape(np.asarray(image, np.float32), (1, 28, 28, 1)))
+    maps = [to_numpy(m)[0] for m in (maps if isinstance(maps, list) else [maps])]
     columns = 8
     rows = [int(np.ceil(m.shape[-1] / columns)) for m in maps]
     figure = plt.figure(figsize=(13, 1.7 * (sum(rows) + 1.6)))

@@ -7,6 +7,7 @@ import shlex
 import sys
 from pathlib import Path
 
+from lesson import backends
 from lesson.console import in_notebook
 from lesson.errors import LessonError
 
@@ -179,6 +180,7 @@ def lesson_parser(description, epochs=10, hidden_units=128):
         help=f"neurons in the hidden Dense layer, 1 to {MOST_HIDDEN_UNITS}",
     )
     add_data_arguments(lesson)
+    backends.add_backend_argument(lesson)
     lesson.add_argument(
         "--show",
         action="store_true",
@@ -208,11 +210,18 @@ def lesson_argv(variable=NOTEBOOK_FLAGS):
     return sys.argv[1:]
 
 
+def with_backend(args):
+    """The parsed flags, once Keras is told which backend to use (--backend)."""
+    backends.use(args.backend)
+    return args
+
+
 def parse_lesson_flags(argv=None):
-    """first_nn.py's flags, from argv, or from lesson_argv() when None."""
+    """first_nn.py's flags, from argv, or from lesson_argv() when None; the
+    backend is chosen before Keras starts."""
     description = "Train the tutorial's Fashion-MNIST classifier, step by step."
-    return lesson_parser(description).parse_args(
-        lesson_argv() if argv is None else argv
+    return with_backend(
+        lesson_parser(description).parse_args(lesson_argv() if argv is None else argv)
     )
 
 
@@ -233,4 +242,6 @@ def parse_cnn_flags(argv=None):
         help=f"filters of the first convolution, 1 to {MOST_FILTERS} (the second "
         "has twice as many)",
     )
-    return cnn.parse_args(lesson_argv(CNN_NOTEBOOK_FLAGS) if argv is None else argv)
+    return with_backend(
+        cnn.parse_args(lesson_argv(CNN_NOTEBOOK_FLAGS) if argv is None else argv)
+    )

@@ -8,7 +8,9 @@ import time
 import zipfile
 from pathlib import Path
 
-from lesson.console import import_tensorflow
+import numpy as np
+
+from lesson.console import import_keras
 from lesson.errors import LessonError
 
 HIDDEN_UNITS = 128
@@ -19,20 +21,21 @@ JIT_COMPILE = True
 
 
 def normalize(images):
-    """Step 5: uint8 pixels 0-255 -> a float32 tensor of values 0-1."""
-    tf = import_tensorflow()
-    return tf.cast(images, tf.float32) / 255.0
+    """Step 5: uint8 pixels 0-255 -> a float32 tensor of values 0-1, in the
+    backend's own kind of tensor (as keras.ops.cast makes it)."""
+    keras = import_keras()
+    return keras.ops.cast(images, "float32") / 255.0
 
 
 def build_model(hidden_units=HIDDEN_UNITS):
     """Step 6: Input(28, 28) -> Flatten -> Dense(hidden_units, relu) -> Dense(10)."""
-    tf = import_tensorflow()
-    return tf.keras.Sequential(
+    keras = import_keras()
+    return keras.Sequential(
         [
-            tf.keras.Input(shape=(28, 28)),
-            tf.keras.layers.Flatten(),
-            tf.keras.layers.Dense(hidden_units, activation="relu"),
-            tf.keras.layers.Dense(10),
+            keras.Input(shape=(28, 28)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(hidden_units, activation="relu"),
+            keras.layers.Dense(10),
         ]
     )
 
@@ -40,14 +43,16 @@ def build_model(hidden_units=HIDDEN_UNITS):
 def compile_model(
     model, jit_compile=JIT_COMPILE, steps_per_execution=STEPS_PER_EXECUTION
 ):
-    """Step 7: adam, cross-entropy on logits, accuracy, and the speed settings."""
-    tf = import_tensorflow()
+    """Step 7: adam, cross-entropy on logits, accuracy, and the speed settings
+    (as the backend takes them: backends.speed_settings)."""
+    from lesson.backends import speed_settings
+
+    keras = import_keras()
     model.compile(
         optimizer="adam",
-        loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
-        steps_per_execution=steps_per_execution,
-        jit_compile=jit_compile,
+        **speed_settings(steps_per_execution, jit_compile),
     )
     return model
 
@@ -65,17 +70,17 @@ CNN_JIT_COMPILE = False
 
 def build_cnn(filters=CNN_FILTERS, hidden_units=CNN_HIDDEN_UNITS):
     """first_cnn.py step 6: two convolution + pooling blocks, then the dense layers."""
-    tf = import_tensorflow()
-    return tf.keras.Sequential(
+    keras = import_keras()
+    return keras.Sequential(
         [
-            tf.keras.Input(shape=(28, 28, 1)),
-            tf.keras.layers.Conv2D(filters, 3, padding="same", activation="relu"),
-            tf.keras.layers.MaxPooling2D(),
-            tf.keras.layers.Conv2D(2 * filters, 3, padding="same", activation="relu"),
-            tf.keras.layers.MaxPooling2D(),
-            tf.keras.layers.Flatten(),
-            tf.keras.layers.Dense(hidden_units, activation="relu"),
-            tf.keras.layers.Dense(10),
+            keras.Input(shape=(28, 28, 1)),
+            keras.layers.Conv2D(filters, 3, padding="same", activation="relu"),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Conv2D(2 * filters, 3, padding="same", activation="relu"),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Flatten(),
+            keras.layers.Dense(hidden_units, activation="relu"),
+            keras.layers.Dense(10),
         ]
     )
 
@@ -107,10 +112,22 @@ def train(model, images, labels, epochs=EPOCHS, **fit_options):
     return history, time.perf_counter() - started
 
 
+def to_numpy(tensor):
+    """Any backend's tensor as a NumPy array.
+
+    TensorFlow's own .numpy() where it has one: keras.ops.convert_to_numpy
+    goes through an np.array() call that NumPy 2 warns about for its tensors.
+    """
+    keras = import_keras()
+    if keras.backend.backend() == "tensorflow":
+        return tensor.numpy()
+    return keras.ops.convert_to_numpy(tensor)
+
+
 def probability_model(model):
     """Step 10: the trained model followed by Softmax."""
-    tf = import_tensorflow()
-    return tf.keras.Sequential([model, tf.keras.layers.Softmax()])
+    keras = import_keras()
+    return keras.Sequential([model, keras.layers.Softmax()])
 
 
 # Up to this many images are one batch: a web page's or predict.py's photos.
@@ -123,11 +140,10 @@ def predict_probabilities(model, images):
     The images are reshaped to the model's input: (N, 28, 28), or with a
     channel axis, (N, 28, 28, 1), for a convolutional network.
     """
-    tf = import_tensorflow()
-    images = tf.reshape(images, (-1, *model.input_shape[1:]))
+    images = np.reshape(np.asarray(images, np.float32), (-1, *model.input_shape[1:]))
     if images.shape[0] <= FEW_IMAGES:
         # predict() sets up batching that costs ~100 ms; a direct call takes ~5 ms.
-        return probability_model(model)(images, training=False).numpy()
+        return to_numpy(probability_model(model)(images, training=False))
     return probability_model(model).predict(images, verbose=0)
 
 
@@ -166,7 +182,7 @@ def load_trained_model(path):
             f"or is not a .keras archive); {fix}"
         )
     try:
-        model = import_tensorflow().keras.models.load_model(path)
+        model = import_keras().models.load_model(path)
     except Exception as exc:  # Keras raises many kinds for a bad file
         reason = (
             str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lesson import backends
 from lesson.console import both, label, short_path
 from lesson.data import CLASS_NAMES, keras_cache_dir
 from lesson.files import write_atomically, write_json, write_text
@@ -19,13 +20,17 @@ LIBRARIES = ("tensorflow", "keras", "numpy", "matplotlib")
 
 
 def library_versions():
-    """The installed versions that produce a result, read without importing them."""
+    """The installed versions that produce a result, read without importing them,
+    and Keras' backend (with its version where it is not TensorFlow)."""
     versions = {"python": platform.python_version()}
-    for name in LIBRARIES:
+    backend = backends.requested()
+    module = backends.BACKENDS.get(backend, (None, None))[1]
+    for name in LIBRARIES + ((module,) if module not in (None, *LIBRARIES) else ()):
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
+    versions["backend"] = backend
     return versions
 
 

@@ -19,13 +19,20 @@ _SESSION_HOME = Path(tempfile.mkdtemp(prefix="first-nn-home-"))
 os.environ["HOME"] = os.environ["USERPROFILE"] = str(_SESSION_HOME)
 os.environ["KERAS_HOME"] = str(_SESSION_HOME / ".keras")
 os.environ.pop("TF_CPP_MIN_LOG_LEVEL", None)
+os.environ.pop("KERAS_BACKEND", None)  # TensorFlow, unless a test asks for another
 sys.path.insert(0, str(REPO))
 
 
 def clean_environment(home):
     """os.environ for a subprocess: an empty home and Keras home, no display,
     and no TensorFlow log level (the quiet start-up sets one)."""
-    hidden = ("DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND", "TF_CPP_MIN_LOG_LEVEL")
+    hidden = (
+        "DISPLAY",
+        "WAYLAND_DISPLAY",
+        "MPLBACKEND",
+        "TF_CPP_MIN_LOG_LEVEL",
+        "KERAS_BACKEND",
+    )
     env = {k: v for k, v in os.environ.items() if k not in hidden}
     # HOME on Linux and macOS, USERPROFILE on Windows.
     env.update(

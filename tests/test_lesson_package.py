@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 
+import keras
 import numpy as np
 import pytest
 
@@ -151,7 +152,7 @@ def test_first_nn_uses_the_tutorials_class_names():
 
 
 def test_normalize_gives_float32_between_0_and_1(arrays):
-    images = model.normalize(arrays[0][0][:1000]).numpy()
+    images = keras.ops.convert_to_numpy(model.normalize(arrays[0][0][:1000]))
     assert images.dtype == np.float32
     assert images.min() == 0.0 and images.max() == 1.0
     np.testing.assert_allclose(images[0], arrays[0][0][0] / 255.0, rtol=1e-6)
@@ -169,7 +170,9 @@ def test_model_has_the_tutorials_layers_and_101770_parameters():
 
 
 def test_model_outputs_10_logits_per_image(arrays):
-    logits = model.build_model()(model.normalize(arrays[1][0][:5])).numpy()
+    logits = keras.ops.convert_to_numpy(
+        model.build_model()(model.normalize(arrays[1][0][:5]))
+    )
     assert logits.shape == (5, 10)
     assert not np.allclose(logits.sum(axis=1), 1.0)  # raw scores, not probabilities
 
