@@ -2,14 +2,16 @@
 
     python benchmarks/bench_train.py             # full data, each recipe's epochs, 3 runs each
     python benchmarks/bench_train.py --quick     # 1 epoch on 2,000 images, 1 run each
+    python benchmarks/bench_train.py --recipes --backends tensorflow jax  # backends only
 
 Each run is its own process (so peak memory is that run's alone); the runs
 take turns so that a slow spell of the machine hits all of them. The tutorial
 and first_nn.py train 10 epochs, first_cnn.py its default 5. The recipes are
 each lesson's data, model and fit without figures; the whole lessons are
 `python first_nn.py` and `python first_cnn.py` from start to exit, split into
-the fit and the waiting outside it. It prints ratios of times measured in this
-one session and asserts nothing about time.
+the fit and the waiting outside it, on each installed Keras backend
+(TensorFlow, JAX, PyTorch) in turns. It prints ratios of times measured in this
+one session (each backend's against TensorFlow's) and asserts nothing about time.
 """
 
 import json
@@ -25,7 +27,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from lesson import console, errors, flags  # noqa: E402
+from lesson import backends, console, errors, flags  # noqa: E402
 from lesson.errors import LessonError  # noqa: E402
 from lesson.flags import positive_int  # noqa: E402
 from lesson.processes import (  # noqa: E402
@@ -76,10 +78,11 @@ def run_and_wait(command, output, **options):
     return process.returncode, peak
 
 
-def run_lesson(lesson, lesson_flags, instruction_set="native"):
+def run_lesson(lesson, lesson_flags, instruction_set="native", backend="tensorflow"):
     """`python LESSON` start to exit in a fresh folder: wall, fit, accuracy, peak."""
     with tempfile.TemporaryDirectory() as folder:
         command = [sys.executable, str(HERE.parent / lesson), "--output-dir", folder]
+        command += ["--backend", backend]
         env = {**os.environ, **INSTRUCTION_SETS[instruction_set]}
         env.update(PYTHONIOENCODING="utf-8", MPLBACKEND="Agg")
         log_path = Path(folder) / "output.txt"
@@ -99,6 +102,43 @@ def run_lesson(lesson, lesson_flags, instruction_set="native"):
         "test_accuracy": metrics["test_accuracy"],
         "peak_rss_bytes": peak,
     }
+
+
+def lesson_name(lesson, backend):
+    """The command of a whole run, as its table row names it."""
+    return lesson if backend == "tensorflow" else f"{lesson} --backend {backend}"
+
+
+def backend_table(lesson_results, names):
+    """Each lesson on each backend against its TensorFlow run of this session."""
+    rows = [
+        "| lesson | backend | runs | fit s (median) | fit / TensorFlow "
+        "| whole run s (median) | whole run / TensorFlow | peak RSS GB (max) "
+        "| test accuracy |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for lesson in LESSONS:
+        baseline = lesson_results.get(lesson_name(lesson, "tensorflow"))
+        for backend in names:
+            runs = lesson_results.get(lesson_name(lesson, backend))
+            if not runs:
+                continue
+            fit = statistics.median(run["fit_seconds"] for run in runs)
+            wall = statistics.median(run["wall_seconds"] for run in runs)
+            ratios = ["?", "?"]
+            if baseline:
+                ratios = [
+                    f"{fit / statistics.median(r['fit_seconds'] for r in baseline):.2f}",
+                    f"{wall / statistics.median(r['wall_seconds'] for r in baseline):.2f}",
+                ]
+            peaks = [run["peak_rss_bytes"] for run in runs if run["peak_rss_bytes"]]
+            peak = f"{max(peaks) / 1e9:.2f}" if peaks else "?"
+            accuracy = ", ".join(f"{run['test_accuracy']:.4f}" for run in runs)
+            rows.append(
+                f"| {lesson} | {backend} | {len(runs)} | {fit:.1f} | {ratios[0]} "
+                f"| {wall:.1f} | {ratios[1]} | {peak} | {accuracy} |"
+            )
+    return "\n".join(rows)
 
 
 def lesson_table(results):
@@ -184,6 +224,15 @@ def main(argv=None):
         help="which whole lessons to run (none: give the flag alone)",
     )
     parser.add_argument(
+        "--backends",
+        nargs="+",
+        metavar="NAME",
+        choices=list(backends.BACKENDS),
+        default=[name for name in backends.BACKENDS if backends.installed(name)],
+        help="Keras backends to run the whole lessons on, in turns: tensorflow, jax, "
+        "torch (default: the installed ones)",
+    )
+    parser.add_argument(
         "--isa",
         choices=[*INSTRUCTION_SETS, "both"],
         default="native",
@@ -201,8 +250,12 @@ def measure(args):
     instruction_sets = list(INSTRUCTION_SETS) if args.isa == "both" else [args.isa]
 
     results = {isa: {name: [] for name in args.recipes} for isa in instruction_sets}
+    for backend in args.backends:
+        backends.use(backend)  # installed? (one error line before any run)
+    os.environ.pop(backends.VARIABLE, None)
+    runs = [(name, backend) for name in args.lessons for backend in args.backends]
     lesson_results = {
-        isa: {name: [] for name in args.lessons} for isa in instruction_sets
+        isa: {lesson_name(*run): [] for run in runs} for isa in instruction_sets
     }
     # Put the bundled data where Keras' load_data() looks, once, before timing.
     data_staging = ["-c", "from lesson import data; data.stage()"]
@@ -217,12 +270,13 @@ def measure(args):
                     f"fit {run['fit_seconds']:.1f} s",
                     flush=True,
                 )
-            for name in args.lessons:
-                run = run_lesson(name, lesson_flags, isa)
-                lesson_results[isa][name].append(run)
+            for name, backend in runs:
+                run = run_lesson(name, lesson_flags, isa, backend)
+                lesson_results[isa][lesson_name(name, backend)].append(run)
                 print(
-                    f"run {repeat + 1}/{repeats} python {name} ({isa}): wall "
-                    f"{run['wall_seconds']:.1f} s, fit {run['fit_seconds']:.1f} s",
+                    f"run {repeat + 1}/{repeats} python {lesson_name(name, backend)} "
+                    f"({isa}): wall {run['wall_seconds']:.1f} s, "
+                    f"fit {run['fit_seconds']:.1f} s",
                     flush=True,
                 )
 
@@ -232,11 +286,11 @@ def measure(args):
         f"{platform.machine()}, Python {platform.python_version()}; {data}"
     )
     for isa in instruction_sets:
-        print_results(isa, results[isa], lesson_results[isa])
+        print_results(isa, results[isa], lesson_results[isa], args.backends)
     return 0
 
 
-def print_results(instruction_set, results, lesson_results):
+def print_results(instruction_set, results, lesson_results, backend_names):
     """The tables and ratios of one instruction set."""
     emulated = (
         " (oneDNN and XLA limited to AVX2)" if INSTRUCTION_SETS[instruction_set] else ""
@@ -252,7 +306,7 @@ def print_results(instruction_set, results, lesson_results):
             print(f"{recipe} fit time / {baseline} fit time (medians): {ratio:.2f}")
     if lesson_results:
         print("\n" + lesson_table(lesson_results) + "\n")
-    if len(lesson_results) == 2:
+    if all(lesson_results.get(name) for name in LESSONS):
         nn, cnn = (
             statistics.median(run["fit_seconds"] for run in lesson_results[name])
             for name in LESSONS
@@ -261,6 +315,9 @@ def print_results(instruction_set, results, lesson_results):
             f"python first_cnn.py fit time / python first_nn.py fit time (medians): "
             f"{cnn / nn:.2f}"
         )
+    if lesson_results and backend_names != ["tensorflow"]:
+        print("\nBackends (each against TensorFlow in the same session):\n")
+        print(backend_table(lesson_results, backend_names))
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ EXERCISES = {
     "hidden-512": ["--hidden-units", "512"],
     "epochs-20": ["--epochs", "20"],
     "train-6000": ["--train-size", "6000"],
+    "backend-jax": ["--backend", "jax"],
 }
 
 

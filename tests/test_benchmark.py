@@ -5,6 +5,7 @@ import re
 import pytest
 
 from conftest import ONE_EPOCH_SUBSET, REPO
+from lesson import backends
 
 
 def test_quick_benchmark_prints_its_table(run_script):
@@ -16,7 +17,7 @@ def test_quick_benchmark_prints_its_table(run_script):
         "| peak RSS GB" in out
     )
     rows = {}
-    for line in out.splitlines():
+    for line in out.split("| whole run")[0].splitlines():  # the recipes' table
         cells = [cell.strip() for cell in line.strip("|").split("|")]
         if cells[0] in ("tutorial as written", "first_nn.py", "first_cnn.py"):
             rows[cells[0]] = cells
@@ -36,9 +37,15 @@ def test_quick_benchmark_prints_its_table(run_script):
     lessons = {}
     for line in out.splitlines():
         cells = [cell.strip() for cell in line.strip("|").split("|")]
-        if cells[0] in ("python first_nn.py", "python first_cnn.py"):
+        if line.startswith("| python first_"):
             lessons[cells[0]] = [float(cell) for cell in cells[1:]]
-    assert set(lessons) == {"python first_nn.py", "python first_cnn.py"}
+    installed = [name for name in backends.BACKENDS if backends.installed(name)]
+    assert set(lessons) == {
+        f"python {lesson}"
+        + ("" if backend == "tensorflow" else f" --backend {backend}")
+        for lesson in ("first_nn.py", "first_cnn.py")
+        for backend in installed
+    }
     for (
         epochs,
         runs,
@@ -58,6 +65,27 @@ def test_quick_benchmark_prints_its_table(run_script):
         out,
         re.M,
     )
+    # Each lesson on each installed backend, against TensorFlow's run.
+    compared = {}
+    for line in out.split("Backends (each against TensorFlow")[1].splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if cells[0] in ("first_nn.py", "first_cnn.py"):
+            compared[cells[0], cells[1]] = cells
+    assert set(compared) == {
+        (lesson, backend)
+        for lesson in ("first_nn.py", "first_cnn.py")
+        for backend in installed
+    }
+    for (lesson, backend), cells in compared.items():
+        fit_ratio, wall_ratio = float(cells[4]), float(cells[6])
+        if backend == "tensorflow":
+            assert fit_ratio == wall_ratio == 1.0
+        else:
+            tensorflow = compared[lesson, "tensorflow"]
+            # from the unrounded medians: near the ratio of the printed ones
+            assert fit_ratio == pytest.approx(
+                float(cells[3]) / float(tensorflow[3]), rel=0.2, abs=0.05
+            )
 
 
 @pytest.mark.parametrize("lesson", ["first_nn.py", "first_cnn.py"])
