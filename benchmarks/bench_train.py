@@ -109,6 +109,13 @@ def lesson_name(lesson, backend):
     return lesson if backend == "tensorflow" else f"{lesson} --backend {backend}"
 
 
+def peak_and_accuracies(runs):
+    """The runs' highest peak memory in GB ('?' if unknown) and their accuracies."""
+    peaks = [run["peak_rss_bytes"] for run in runs if run["peak_rss_bytes"]]
+    peak = f"{max(peaks) / 1e9:.2f}" if peaks else "?"
+    return peak, ", ".join(f"{run['test_accuracy']:.4f}" for run in runs)
+
+
 def backend_table(lesson_results, names):
     """Each lesson on each backend against its TensorFlow run of this session."""
     rows = [
@@ -131,9 +138,7 @@ def backend_table(lesson_results, names):
                     f"{fit / statistics.median(r['fit_seconds'] for r in baseline):.2f}",
                     f"{wall / statistics.median(r['wall_seconds'] for r in baseline):.2f}",
                 ]
-            peaks = [run["peak_rss_bytes"] for run in runs if run["peak_rss_bytes"]]
-            peak = f"{max(peaks) / 1e9:.2f}" if peaks else "?"
-            accuracy = ", ".join(f"{run['test_accuracy']:.4f}" for run in runs)
+            peak, accuracy = peak_and_accuracies(runs)
             rows.append(
                 f"| {lesson} | {backend} | {len(runs)} | {fit:.1f} | {ratios[0]} "
                 f"| {wall:.1f} | {ratios[1]} | {peak} | {accuracy} |"
@@ -150,9 +155,7 @@ def lesson_table(results):
     ]
     for name, runs in results.items():
         outside = [run["wall_seconds"] - run["fit_seconds"] for run in runs]
-        peaks = [run["peak_rss_bytes"] for run in runs if run["peak_rss_bytes"]]
-        peak = f"{max(peaks) / 1e9:.2f}" if peaks else "?"
-        accuracy = ", ".join(f"{run['test_accuracy']:.4f}" for run in runs)
+        peak, accuracy = peak_and_accuracies(runs)
         rows.append(
             f"| python {name} | {runs[0]['epochs']} | {len(runs)} "
             f"| {statistics.median(run['wall_seconds'] for run in runs):.1f} "

@@ -77,11 +77,6 @@ def current():
     return import_keras().backend.backend()
 
 
-def title():
-    """The backend's name as people write it: TensorFlow, JAX, PyTorch."""
-    return BACKENDS[current()][0]
-
-
 def speed_settings(steps_per_execution, jit_compile):
     """The compile() speed settings as this backend takes them.
 

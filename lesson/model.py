@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lesson.backends import speed_settings
 from lesson.console import import_keras
 from lesson.errors import LessonError
 
@@ -45,8 +46,6 @@ def compile_model(
 ):
     """Step 7: adam, cross-entropy on logits, accuracy, and the speed settings
     (as the backend takes them: backends.speed_settings)."""
-    from lesson.backends import speed_settings
-
     keras = import_keras()
     model.compile(
         optimizer="adam",

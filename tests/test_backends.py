@@ -215,3 +215,29 @@ def test_requirements_files_pin_each_backend_beside_requirements_txt():
         if requirements != "requirements.txt":
             assert "-r requirements.txt" in text.splitlines()
     assert importlib.util.find_spec("jax") is not None  # requirements-dev.txt has it
+
+
+@pytest.mark.parametrize("backend", OTHER_BACKENDS)
+def test_the_page_answers_on_the_backend_as_on_tensorflow(
+    subset_run, tmp_path, backend
+):
+    """python app.py --backend …: the same top class as the page on TensorFlow."""
+    require(backend)
+    from gradio_client import Client, handle_file
+
+    import app
+    from benchmarks.bench_app import start_app, stop_app, top_class
+
+    _, out = subset_run
+    image = REPO / "docs" / "images" / "example_pullover.jpg"
+    on_tensorflow = app.answer(app.Classifier(), out, {"path": str(image)}, None)
+    process, url = start_app(
+        "--output-dir", out, "--backend", backend, env=clean_environment(tmp_path)
+    )
+    try:
+        client = Client(url, verbose=False, download_files=False)
+        answer = client.predict(handle_file(str(image)), None, api_name="/classify")
+    finally:
+        stderr = stop_app(process)
+    assert "Traceback" not in stderr, stderr
+    assert top_class(answer) == top_class(on_tensorflow) is not None
