@@ -1,10 +1,12 @@
 """What the learner reads: bilingual labels, banners, any console encoding,
 and TensorFlow's start-up lines kept out of the way."""
 
+import atexit
 import codecs
 import contextlib
 import gc
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -88,11 +90,63 @@ def stand_in(error):
 codecs.register_error("lesson_stand_in", stand_in)
 
 
+# A terminal's colour and style codes: ESC [ ... letter.
+TERMINAL_CODE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+class FinalLines:
+    """Standard output for a file or a pipe: each line as a terminal would
+    show it last, without colour codes.
+
+    Keras redraws its progress bar in place (carriage returns, backspaces,
+    colour codes) whatever the output is; in a log file that is one update
+    after another on a single line. Here each line keeps only what follows its
+    last carriage return, so an epoch is one line, as on the screen.
+    """
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.pending = ""  # the line being written, not yet ended
+
+    def write(self, text):
+        text = TERMINAL_CODE.sub("", text)
+        *ended, self.pending = (self.pending + text).split("\n")
+        ended = [line.rsplit("\r", 1)[-1].replace("\b", "") for line in ended]
+        if ended:
+            self.stream.write("\n".join(ended) + "\n")
+        return len(text)
+
+    def flush(self):
+        self.stream.flush()
+
+    def close_line(self):
+        """Write what is left of an unended line (at exit)."""
+        line, self.pending = self.pending.rsplit("\r", 1)[-1], ""
+        if line:
+            try:
+                self.stream.write(line.replace("\b", ""))
+                self.stream.flush()
+            except (BrokenPipeError, ValueError):  # the reader left; closed
+                pass
+
+    def isatty(self):
+        return False
+
+    def __getattr__(self, name):  # encoding, fileno, reconfigure, ...
+        return getattr(self.stream, name)
+
+
 def make_safe():
-    """Replace what the console cannot encode (GBK, cp1252, ...) instead of crashing."""
+    """Replace what the console cannot encode (GBK, cp1252, ...) instead of
+    crashing; written to a file or a pipe, print each line as it ends
+    (FinalLines), not every redraw of a progress bar."""
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="lesson_stand_in")
+    redirected = not (hasattr(sys.stdout, "isatty") and sys.stdout.isatty())
+    if redirected and not in_notebook() and not isinstance(sys.stdout, FinalLines):
+        sys.stdout = FinalLines(sys.stdout)
+        atexit.register(sys.stdout.close_line)
 
 
 def short_path(path):

@@ -240,3 +240,33 @@ def test_full_default_recipe_reaches_the_tutorials_accuracy(run_script, tmp_path
     )
     assert metrics["test_accuracy"] == pytest.approx(accuracy, abs=5e-5)
     assert metrics["train_size"] == 60000 and metrics["epochs"] == 10
+
+
+def test_redirected_output_has_one_line_per_epoch_and_no_terminal_codes(subset_run):
+    """A file or a pipe gets each progress bar's last state, as a screen shows it."""
+    result, _ = subset_run
+    out = result.stdout
+    assert "\x1b" not in out and "\r" not in out and "\b" not in out
+    epoch_lines = re.findall(r"^63/63 .*$", out, re.M)  # the one epoch, once
+    assert len(epoch_lines) == 1
+    assert re.fullmatch(
+        r"63/63 ━+ \d+s .*- accuracy: 0\.\d{4} - loss: \d\.\d{4}", epoch_lines[0]
+    )
+    for done, total in re.findall(r"\b(\d+)/(\d+) ", out):
+        assert int(done) <= int(total)
+
+
+def test_a_partial_line_is_written_at_exit(clean_env):
+    code = (
+        "from lesson.console import make_safe; make_safe(); "
+        "print('\\x1b[1ma\\rb\\x1b[0m', end='', flush=True)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    assert result.returncode == 0 and result.stdout == "b", result.stderr
