@@ -23,6 +23,7 @@ import time
 import webbrowser
 from pathlib import Path
 
+import lesson  # noqa: F401  (first: a supported Python and the packages)
 import numpy as np
 
 from lesson import backends, console, errors, photos

@@ -21,6 +21,7 @@ import os
 import sys
 import time
 
+import lesson  # noqa: F401  (first: a supported Python and the packages)
 import matplotlib.pyplot as plt
 import numpy as np
 

@@ -14,6 +14,7 @@ import sys
 from itertools import zip_longest
 from pathlib import Path
 
+import lesson  # noqa: F401  (first: a supported Python and the packages)
 import numpy as np
 from PIL import Image
 

@@ -488,3 +488,45 @@ def test_without_first_nn_metrics_the_command_names_this_folder(tmp_path, capsys
     assert f'python first_nn.py --output-dir "{folder}" to compare' in (
         capsys.readouterr().out
     )
+
+
+PRETEND_PYTHON_3_14 = """import sys
+
+
+class Version(tuple):
+    major, minor, micro = 3, 14, 0
+
+
+sys.version_info = Version((3, 14, 0, "final", 0))
+"""
+HIDE_TENSORFLOW = "import sys\nsys.modules['tensorflow'] = None  # as if not installed\n"
+
+
+@pytest.mark.parametrize(
+    "script", ["first_nn.py", "first_cnn.py", "predict.py", "app.py", "experiments.py"]
+)
+@pytest.mark.parametrize(
+    "site, expected",
+    [
+        (
+            PRETEND_PYTHON_3_14,
+            "needs 64-bit Python 3.11-3.13 (this is 64-bit 3.14.0): see README.md",
+        ),
+        (
+            HIDE_TENSORFLOW,
+            "missing packages tensorflow: in the activated virtual environment, run "
+            "python -m pip install -r requirements.txt",
+        ),
+    ],
+)
+def test_an_unsupported_python_or_a_missing_package_is_one_line(
+    run_script, clean_env, tmp_path, script, site, expected
+):
+    (tmp_path / "sitecustomize.py").write_text(site)
+    env = {**clean_env, "PYTHONPATH": str(tmp_path)}
+    result = run_script(script, "--help", env=env)
+    lines = result.stderr.splitlines()
+    assert result.returncode == 1 and result.stdout == ""
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    assert expected in lines[0]
+    assert ("需要 64 位的 Python 3.11–3.13" in lines[0]) == (site == PRETEND_PYTHON_3_14)
