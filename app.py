@@ -71,6 +71,15 @@ SYSTEM_FONTS = (
     "sans-serif",
 )
 MONOSPACE_FONTS = ("ui-monospace", "Consolas", "Menlo", "monospace")
+# Where a system has no Chinese font, the browser draws boxes: the package to add.
+FONT_NOTE = (
+    "中文显示成方框？Linux 需要中文字体：Debian、Ubuntu 运行 "
+    "`sudo apt install fonts-noto-cjk`，Fedora 运行 "
+    "`sudo dnf install google-noto-sans-cjk-fonts`，然后刷新页面。",
+    "Chinese shown as boxes? Linux needs a Chinese font: on Debian or Ubuntu "
+    "`sudo apt install fonts-noto-cjk`, on Fedora "
+    "`sudo dnf install google-noto-sans-cjk-fonts`, then reload the page.",
+)
 CSS = "#seen img { image-rendering: pixelated; }"  # sharp squares, not a blur
 
 
@@ -214,6 +223,7 @@ def build_page(classifier, output_dir, top):
                     elem_id="seen",
                 )
                 message = gr.Markdown(elem_id="message")
+        gr.Markdown(bilingual(*FONT_NOTE), elem_id="font-note")
 
         def reply(upload, choice):
             return answer(classifier, output_dir, upload, choice)

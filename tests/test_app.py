@@ -378,5 +378,8 @@ def test_the_page_in_a_real_browser_with_no_network(models, tmp_path, run_script
     assert "not an image" in seen["bad_file"] and "notes.png" in seen["bad_file"]
     assert "%" not in seen["bars_after_bad_file"]
     assert "Traceback" not in seen["app_stderr"]
+    # Where Chinese would show as boxes, the page names the font package.
+    assert "sudo apt install fonts-noto-cjk" in seen["page"]
+    assert "Chinese shown as boxes?" in seen["page"]
     pixels = np.asarray(Image.open(screenshot).convert("L"), dtype=np.float32)
     assert pixels.shape[1] >= 1000 and pixels.std() > 10
