@@ -200,7 +200,7 @@ model.summary()
 # %% [markdown]
 # ## 步骤 7：编译模型 / Step 7: Compile the model
 #
-# 优化器、损失函数和评估指标都和第一课一样。速度设置不同：在 CPU 上，XLA（`jit_compile=True`）让全连接网络更快，却让卷积慢好几倍（README 里有测量结果），所以这里关掉它。JAX 是例外：它每一步都用 XLA 编译，不编译时每个运算单独执行，反而慢一倍，所以 `speed_settings()` 在 JAX 上仍然打开 XLA；PyTorch 每次只跑 1 个批次，也不用 XLA。
+# 优化器、损失函数和评估指标都和第一课一样。速度设置不同：在 CPU 上，XLA（`jit_compile=True`）让全连接网络更快，却让 TensorFlow 的卷积慢好几倍（README 里有测量结果），所以这里关掉它。JAX 是例外：它每一步都用 XLA 编译，不编译时每个运算单独执行，反而慢一倍，所以 `speed_settings()` 在 JAX 上仍然打开 XLA；PyTorch 每次只跑 1 个批次，也不用 XLA。
 #
 # Same optimizer, loss and metric as lesson 1. On a CPU, XLA speeds up the dense
 # network but slows TensorFlow's convolutions several times (measured in the

@@ -45,7 +45,7 @@ def problem():
     ]
     if missing:
         return (
-            f"缺少软件包 {'、'.join(missing)}：在激活的虚拟环境里运行 "
+            f"缺少软件包 {'、'.join(missing)}：在已激活的虚拟环境里运行 "
             "python -m pip install -r requirements.txt / missing packages "
             f"{', '.join(missing)}: in the activated virtual environment, run "
             "python -m pip install -r requirements.txt"
