@@ -169,8 +169,8 @@ saved.save(figures.image_grid(train_images, train_labels), "step04_first_25")
 # %%
 banner(5, "数据预处理", "Normalize")
 # 和第一课相比多了 [..., tf.newaxis]：通道轴 / New here: the channel axis
-train_images = tf.keras.ops.cast(train_images, "float32")[..., tf.newaxis] / 255.0
-test_images = tf.keras.ops.cast(test_images, "float32")[..., tf.newaxis] / 255.0
+train_images = tf.keras.ops.divide(train_images, 255.0)[..., tf.newaxis]
+test_images = tf.keras.ops.divide(test_images, 255.0)[..., tf.newaxis]
 print(label("归一化后的形状", "Shape after normalizing"), tuple(train_images.shape))
 
 # %% [markdown]

@@ -161,17 +161,17 @@ saved.save(figures.image_grid(train_images, train_labels), "step04_first_25")
 # %% [markdown]
 # ## 步骤 5：数据预处理 / Step 5: Normalize
 #
-# 归一化：像素值 0–255 除以 255，变成 0–1，小的输入让训练更平稳。教程写 `train_images / 255.0`，得到 float64 的 NumPy 数组；Keras 用 float32 计算，`fit` 还得再转换一次。这里直接得到 float32，省一半内存，数值相同。`tf.keras.ops` 是 Keras 自己的运算，在每种后端上都能用，算出来的是那个后端的张量，训练时不用再转换。
+# 归一化：像素值 0–255 除以 255，变成 0–1，小的输入让训练更平稳。教程写 `train_images / 255.0`，得到 float64 的 NumPy 数组；Keras 用 float32 计算，`fit` 还得再转换一次。这里直接得到 float32，省一半内存，数值相同。`tf.keras.ops.divide` 是 Keras 自己的除法：结果是 float32，在每种后端上都能用，算出来的是那个后端的张量，训练时不用再转换。
 #
 # Normalization: divide by 255 to get 0–1. The tutorial's `/ 255.0` gives a
 # float64 array that `fit` converts again; float32 is what Keras computes in.
-# `tf.keras.ops` works on every backend and gives that backend's own tensor.
+# `tf.keras.ops.divide` gives float32 on every backend, as its own tensor.
 
 # %%
 banner(5, "数据预处理", "Normalize")
 # 教程：train_images / 255.0（float64）；float32 省一半内存 / Tutorial: float64
-train_images = tf.keras.ops.cast(train_images, "float32") / 255.0
-test_images = tf.keras.ops.cast(test_images, "float32") / 255.0
+train_images = tf.keras.ops.divide(train_images, 255.0)
+test_images = tf.keras.ops.divide(test_images, 255.0)
 print(
     label("归一化后", "After normalizing"),
     f"dtype={tf.keras.ops.dtype(train_images)},",

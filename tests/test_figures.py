@@ -126,11 +126,11 @@ FIT = "history = model.fit(train_images, train_labels, epochs=args.epochs"
 # lesson: (its normalizing line, its fit line); first_cnn.py's batch is lesson.model's
 LESSON_LINES = {
     "first_nn.py": (
-        'train_images = tf.keras.ops.cast(train_images, "float32") / 255.0',
+        "train_images = tf.keras.ops.divide(train_images, 255.0)",
         FIT + ")",
     ),
     "first_cnn.py": (
-        'train_images = tf.keras.ops.cast(train_images, "float32")[..., tf.newaxis] / 255.0',
+        "train_images = tf.keras.ops.divide(train_images, 255.0)[..., tf.newaxis]",
         FIT + f", batch_size={model.CNN_BATCH_SIZE})",
     ),
 }
