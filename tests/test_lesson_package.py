@@ -499,7 +499,9 @@ class Version(tuple):
 
 sys.version_info = Version((3, 14, 0, "final", 0))
 """
-HIDE_TENSORFLOW = "import sys\nsys.modules['tensorflow'] = None  # as if not installed\n"
+HIDE_TENSORFLOW = (
+    "import sys\nsys.modules['tensorflow'] = None  # as if not installed\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -529,4 +531,6 @@ def test_an_unsupported_python_or_a_missing_package_is_one_line(
     assert result.returncode == 1 and result.stdout == ""
     assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
     assert expected in lines[0]
-    assert ("需要 64 位的 Python 3.11–3.13" in lines[0]) == (site == PRETEND_PYTHON_3_14)
+    assert ("需要 64 位的 Python 3.11–3.13" in lines[0]) == (
+        site == PRETEND_PYTHON_3_14
+    )
