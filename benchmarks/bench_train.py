@@ -126,6 +126,11 @@ def backend_table(lesson_results, names):
     ]
     for lesson in LESSONS:
         baseline = lesson_results.get(lesson_name(lesson, "tensorflow"))
+        if baseline:
+            baseline_fit, baseline_wall = (
+                statistics.median(run[key] for run in baseline)
+                for key in ("fit_seconds", "wall_seconds")
+            )
         for backend in names:
             runs = lesson_results.get(lesson_name(lesson, backend))
             if not runs:
@@ -134,10 +139,7 @@ def backend_table(lesson_results, names):
             wall = statistics.median(run["wall_seconds"] for run in runs)
             ratios = ["?", "?"]
             if baseline:
-                ratios = [
-                    f"{fit / statistics.median(r['fit_seconds'] for r in baseline):.2f}",
-                    f"{wall / statistics.median(r['wall_seconds'] for r in baseline):.2f}",
-                ]
+                ratios = [f"{fit / baseline_fit:.2f}", f"{wall / baseline_wall:.2f}"]
             peak, accuracy = peak_and_accuracies(runs)
             rows.append(
                 f"| {lesson} | {backend} | {len(runs)} | {fit:.1f} | {ratios[0]} "

@@ -5,6 +5,7 @@ import atexit
 import codecs
 import contextlib
 import gc
+import importlib
 import os
 import re
 import sys
@@ -109,12 +110,13 @@ class FinalLines:
         self.pending = ""  # the line being written, not yet ended
 
     def write(self, text):
+        written = len(text)  # what the caller gave, as io's write() reports
         text = TERMINAL_CODE.sub("", text)
         *ended, self.pending = (self.pending + text).split("\n")
         ended = [line.rsplit("\r", 1)[-1].replace("\b", "") for line in ended]
         if ended:
             self.stream.write("\n".join(ended) + "\n")
-        return len(text)
+        return written
 
     def flush(self):
         self.stream.flush()
@@ -213,18 +215,20 @@ def quiet_tensorflow_startup():
             sys.stderr.flush()
 
 
-def import_keras():
-    """The keras module, imported (once) on the backend $KERAS_BACKEND names,
-    without TensorFlow's start-up noise (Keras imports TensorFlow on its own)."""
-    if "keras" not in sys.modules:
+def import_quietly(name):
+    """The module `name`, imported (once) without TensorFlow's start-up noise."""
+    if name not in sys.modules:
         with quiet_tensorflow_startup():
-            import keras  # noqa: F401
-    return sys.modules["keras"]
+            importlib.import_module(name)
+    return sys.modules[name]
+
+
+def import_keras():
+    """The keras module, on the backend $KERAS_BACKEND names (Keras imports
+    TensorFlow on its own for the TensorFlow backend)."""
+    return import_quietly("keras")
 
 
 def import_tensorflow():
-    """The tensorflow module, imported (once) without its start-up noise."""
-    if "tensorflow" not in sys.modules:
-        with quiet_tensorflow_startup():
-            import tensorflow  # noqa: F401
-    return sys.modules["tensorflow"]
+    """The tensorflow module."""
+    return import_quietly("tensorflow")
