@@ -129,7 +129,9 @@ class Classifier:
         size = Path(photo_path).stat().st_size if Path(photo_path).is_file() else 0
         if size > MAX_UPLOAD_MB * 1024 * 1024:
             raise LessonError(
-                f"{photo_path}: larger than {MAX_UPLOAD_MB} MB; use a smaller photo"
+                f"大于 {MAX_UPLOAD_MB} MB；换一张小一些的照片",
+                f"larger than {MAX_UPLOAD_MB} MB; use a smaller photo",
+                subject=photo_path,
             )
         with self._lock:
             model = self.model(model_path)
@@ -253,7 +255,10 @@ IN_USE = {errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", errno.EADDRINUSE)}
 # Linux and macOS say EACCES below port 1024; Windows says WSAEACCES for a port
 # it reserves, at any number.
 ACCESS_DENIED = {errno.EACCES, errno.EPERM, getattr(errno, "WSAEACCES", errno.EACCES)}
-HOST_FIX = "pass --host 127.0.0.1 (this computer) or 0.0.0.0 (your network)"
+HOST_FIX = (
+    "用 --host 127.0.0.1（只在这台电脑上）或 0.0.0.0（局域网里的设备也能访问）",
+    "pass --host 127.0.0.1 (this computer) or 0.0.0.0 (your network)",
+)
 
 
 def can_listen(family, address, port, host):
@@ -267,12 +272,15 @@ def can_listen(family, address, port, host):
             if exc.errno in ACCESS_DENIED or isinstance(exc, PermissionError):
                 if port < 1024:
                     raise LessonError(
+                        f"端口 {port} 需要管理员权限；用 --port 1024 或更大的端口",
                         f"port {port} needs administrator rights; "
-                        "pass --port 1024 or above"
+                        "pass --port 1024 or above",
                     ) from None
                 return False
             raise LessonError(
-                f"--host {host}: cannot listen there ({exc.strerror}); {HOST_FIX}"
+                f"无法在这里监听（{exc.strerror}）；{HOST_FIX[0]}",
+                f"cannot listen there ({exc.strerror}); {HOST_FIX[1]}",
+                subject=f"--host {host}",
             ) from None
     return True
 
@@ -282,7 +290,11 @@ def first_free_port(host, start, tries=PORTS_TRIED):
     try:
         found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise LessonError(f"--host {host!r}: no such address; {HOST_FIX}") from None
+        raise LessonError(
+            f"没有这个地址；{HOST_FIX[0]}",
+            f"no such address; {HOST_FIX[1]}",
+            subject=f"--host {host!r}",
+        ) from None
     # "localhost" can be ::1 and 127.0.0.1: the port must be free on both.
     addresses = {(family, address) for family, _, _, _, address in found}
     end = min(start + tries, 65536)
@@ -291,15 +303,22 @@ def first_free_port(host, start, tries=PORTS_TRIED):
             can_listen(family, address, port, host) for family, address in addresses
         ):
             return port
-    raise LessonError(f"ports {start}-{end - 1} are all in use; pass --port")
+    raise LessonError(
+        f"端口 {start}-{end - 1} 都被占用了；用 --port 换一个",
+        f"ports {start}-{end - 1} are all in use; pass --port",
+    )
 
 
 def host_name(text):
     """argparse type: an address or name to listen on; not empty."""
     if not text.strip():
-        raise argparse.ArgumentTypeError("give an address, e.g. 127.0.0.1 or 0.0.0.0")
+        raise argparse.ArgumentTypeError(
+            "请给一个地址，比如 127.0.0.1 或 0.0.0.0 / "
+            "give an address, e.g. 127.0.0.1 or 0.0.0.0"
+        )
     if ":" in text:
         raise argparse.ArgumentTypeError(
+            "网页只支持 IPv4 地址，比如 127.0.0.1 或 0.0.0.0 / "
             "the page serves IPv4 addresses only, e.g. 127.0.0.1 or 0.0.0.0"
         )
     return text.strip()
@@ -317,35 +336,43 @@ def add_models_argument(flags):
         metavar="DIR",
         type=Path,
         default=DEFAULT_OUTPUT_DIR,
-        help="where first_nn.py and first_cnn.py saved their models",
+        help="first_nn.py 和 first_cnn.py 保存模型的文件夹\n"
+        "where first_nn.py and first_cnn.py saved their models",
     )
 
 
 def parse_args(argv=None):
-    flags = parser("A local web page that classifies your own clothing photos.")
+    flags = parser(
+        "一个本地网页，给你自己的衣物照片分类。\n"
+        "A local web page that classifies your own clothing photos."
+    )
     add_models_argument(flags)
     flags.add_argument(
         "--host",
         type=host_name,
         default=DEFAULT_HOST,
-        help="address to listen on; 0.0.0.0 lets other devices on your network in",
+        help="监听的地址；0.0.0.0 让局域网里的其他设备也能访问\n"
+        "address to listen on; 0.0.0.0 lets other devices on your network in",
     )
     flags.add_argument(
         "--port",
         metavar="N",
         type=port_number,
         default=DEFAULT_PORT,
-        help="port to try first; the first free one from there is used",
+        help="先试的端口；从它开始用第一个空闲的端口\n"
+        "port to try first; the first free one from there is used",
     )
     flags.add_argument(
         "--top",
         metavar="K",
         type=lambda text: whole_number(text, 1, len(CLASS_NAMES)),
         default=3,
-        help="how many classes to show as bars",
+        help="用条形显示几个类别\nhow many classes to show as bars",
     )
     flags.add_argument(
-        "--no-browser", action="store_true", help="do not open the page in a browser"
+        "--no-browser",
+        action="store_true",
+        help="不要在浏览器里打开网页\ndo not open the page in a browser",
     )
     backends.add_backend_argument(flags)
     args = flags.parse_args(argv)
@@ -384,13 +411,17 @@ def announce(url, host):
 def serve(args):
     if importlib.util.find_spec("gradio") is None:
         raise LessonError(
+            "网页需要 Gradio，还没有安装；运行 "
+            "python -m pip install -r requirements-app.txt",
             "the web page needs Gradio, which is not installed; run "
-            "python -m pip install -r requirements-app.txt"
+            "python -m pip install -r requirements-app.txt",
         )
     if args.output_dir.exists() and not args.output_dir.is_dir():
         raise LessonError(
-            f"{args.output_dir}: is a file, not a folder; pass --output-dir the folder "
-            "first_nn.py saved its model in"
+            "是文件，不是文件夹；给 --output-dir 传 first_nn.py 保存模型的文件夹",
+            "is a file, not a folder; pass --output-dir the folder "
+            "first_nn.py saved its model in",
+            subject=args.output_dir,
         )
     if not args.output_dir.is_dir() or not available_models(args.output_dir):
         print(both(*NO_MODEL), flush=True)
@@ -418,8 +449,10 @@ def serve(args):
         )
     except OSError as exc:  # taken between the check and now, say
         raise LessonError(
+            f"无法在 {args.host}:{port} 上提供网页（{exc.strerror or exc}）；"
+            "用 --port 换一个端口",
             f"cannot serve the page on {args.host}:{port} ({exc.strerror or exc}); "
-            "pass another --port"
+            "pass another --port",
         ) from None
     url = f"http://{'127.0.0.1' if args.host == '0.0.0.0' else args.host}:{port}"
     try:

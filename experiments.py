@@ -26,10 +26,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lesson import backends, console, data, errors, flags
-from lesson.console import both, label
+from lesson.console import both, fitted, label
 from lesson.errors import LessonError
+from lesson.figures import FigureFolder, bilingual
 from lesson.files import prepare_output_dir, write_json, write_text
-from lesson.figures import FigureFolder
 from lesson.model import build_model, compile_model, normalize, train
 from lesson.results import library_versions
 
@@ -39,6 +39,7 @@ TABLE_FILE, JSON_FILE, FIGURE_NAME = "experiments.md", "experiments.json", "expe
 
 def parse_args(argv=None):
     parser = flags.parser(
+        "用不同的隐藏层宽度和 epoch（轮）数训练教程的模型，列出比较表。\n"
         "Train the tutorial's model for a grid of widths and epoch counts."
     )
     parser.add_argument(
@@ -47,7 +48,8 @@ def parse_args(argv=None):
         nargs="+",
         metavar="N",
         default=[32, 64, 128, 256, 512],
-        help=f"hidden layer widths, each 1 to {flags.MOST_HIDDEN_UNITS}",
+        help=f"隐藏层的神经元个数，每个 1 到 {flags.MOST_HIDDEN_UNITS}\n"
+        f"hidden layer widths, each 1 to {flags.MOST_HIDDEN_UNITS}",
     )
     parser.add_argument(
         "--epochs",
@@ -55,7 +57,7 @@ def parse_args(argv=None):
         nargs="+",
         metavar="N",
         default=[5, 10, 20],
-        help="epoch counts to measure at",
+        help="在哪些 epoch（轮）数上测量\nepoch counts to measure at",
     )
     flags.add_data_arguments(parser)
     backends.add_backend_argument(parser)
@@ -64,20 +66,25 @@ def parse_args(argv=None):
         type=flags.positive_int,
         metavar="N",
         default=10000,
-        help="hold out the last N training images; --train-size counts the rest",
+        help="留出训练集最后 N 张图片做验证；--train-size 从其余的算起\n"
+        "hold out the last N training images; --train-size counts the rest",
     )
     args = parser.parse_args(argv)
     left = flags.TRAINING_EXAMPLES - args.validation_size
     if left < 1:
         raise LessonError(
-            f"--validation-size {args.validation_size}: leaves no training images "
-            f"out of {flags.TRAINING_EXAMPLES}"
+            f"{flags.TRAINING_EXAMPLES} 张训练图片一张也不剩了",
+            f"leaves no training images out of {flags.TRAINING_EXAMPLES}",
+            subject=f"--validation-size {args.validation_size}",
         )
     if args.train_size is not None and args.train_size > left:
         raise LessonError(
-            f"--train-size {args.train_size}: {left} training images are left after "
-            f"the {args.validation_size} held out for validation; use --train-size "
-            f"{left} or a smaller --validation-size"
+            f"留出 {args.validation_size} 张做验证后只剩 {left} 张训练图片；"
+            f"用 --train-size {left} 或更小的 --validation-size",
+            f"{left} training images are left after the {args.validation_size} "
+            f"held out for validation; use --train-size {left} or a smaller "
+            "--validation-size",
+            subject=f"--train-size {args.train_size}",
         )
     backends.use(args.backend)
     args.hidden_units = sorted(set(args.hidden_units))
@@ -109,7 +116,7 @@ class Progress:
 
     An epoch's time is taken as fixed + per_neuron * width, fitted to the
     epochs done so far. Until two widths have trained, the fixed part is taken
-    as the work of FIXED_NEURONS neurons (about what the README's table shows),
+    as the work of FIXED_NEURONS neurons (about what docs/exercises.md's table shows),
     so wider layers to come are not assumed as fast as the first one.
     """
 
@@ -144,11 +151,12 @@ class Progress:
         training = position + 1
         print(
             f"[{training}/{len(self.widths)}] "
-            + both(f"隐藏层 {hidden_units} 个神经元", f"{hidden_units} hidden units")
+            + both(f"{hidden_units} 个神经元", f"{hidden_units} units")
             + f" | epoch {epoch}/{self.epochs} | "
-            + both(f"已用 {clock(elapsed)}", f"elapsed {clock(elapsed)}")
-            + " | "
-            + both(f"还需约 {clock(left)}", f"about {clock(left)} left"),
+            + both("已用", "elapsed")
+            + f" {clock(elapsed)} | "
+            + both("还需约", "left")
+            + f" ~{clock(left)}",
             flush=True,
         )
 
@@ -229,15 +237,17 @@ def run_grid(args, train_pair, validation, test):
         )
         rows += width_rows
         best = max(width_rows, key=lambda row: row["validation_accuracy"])
+        seconds = f"{width_rows[-1]['fit_seconds']:.1f}"
+        epochs, accuracy = max(args.epochs), f"{best['validation_accuracy']:.4f}"
         print(
-            f"[{done}/{len(args.hidden_units)}] "
-            + label(
-                f"隐藏层 {hidden_units} 个神经元", counted(hidden_units, "hidden unit")
-            )
-            + f" {counted(max(args.epochs), 'epoch')}, "
-            + f"{width_rows[-1]['fit_seconds']:.1f} s | "
-            + both("最高验证准确率", "best validation accuracy")
-            + f" {best['validation_accuracy']:.4f} (epoch {best['epochs']})",
+            fitted(
+                f"隐藏层 {hidden_units} 个神经元：{epochs} 轮，{seconds} 秒 | "
+                f"最高验证准确率 {accuracy}（第 {best['epochs']} 轮）",
+                f"{counted(hidden_units, 'hidden unit')}: "
+                f"{counted(epochs, 'epoch')}, {seconds} s | "
+                f"best validation accuracy {accuracy} (epoch {best['epochs']})",
+                lead=f"[{done}/{len(args.hidden_units)}] ",
+            ),
             flush=True,
         )
     return rows
@@ -260,10 +270,19 @@ def counted(number, noun):
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
+# What the table's columns mean (written above it in experiments.md too).
+TABLE_CAPTION = (
+    "准确率：training 训练集、validation 验证集、test 测试集；"
+    "gap = training − validation；fit s：训练秒数",
+    "accuracy on the training, validation and test sets; "
+    "gap = training − validation; fit s: seconds",
+)
+
+
 def markdown_table(rows, chosen):
     lines = [
-        "| hidden units | epochs | parameters | training accuracy | validation accuracy "
-        "| test accuracy | training − validation gap | fit s | chosen |",
+        "| hidden units | epochs | parameters | training | validation | test "
+        "| gap | fit s | chosen |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
@@ -290,7 +309,9 @@ def plot_grid(rows, chosen):
             [r["validation_accuracy"] for r in cells],
             "o-",
             color=color,
-            label=f"{epochs} epochs, validation",
+            label=bilingual(
+                f"{epochs} 轮，验证集", f"{epochs} epochs, validation", " / "
+            ),
         )
         accuracy_axes.plot(
             widths,
@@ -298,14 +319,14 @@ def plot_grid(rows, chosen):
             "s--",
             color=color,
             alpha=0.6,
-            label=f"{epochs} epochs, test",
+            label=bilingual(f"{epochs} 轮，测试集", f"{epochs} epochs, test", " / "),
         )
         gap_axes.plot(
             widths,
             [r["gap"] for r in cells],
             "o-",
             color=color,
-            label=f"{epochs} epochs",
+            label=bilingual(f"{epochs} 轮", f"{epochs} epochs", " / "),
         )
     accuracy_axes.plot(
         chosen["hidden_units"],
@@ -313,7 +334,7 @@ def plot_grid(rows, chosen):
         "*",
         color="black",
         markersize=16,
-        label="chosen by validation",
+        label=bilingual("按验证集选出", "chosen by validation", " / "),
     )
     for axes in (accuracy_axes, gap_axes):
         axes.set_xscale("log", base=2)
@@ -321,13 +342,27 @@ def plot_grid(rows, chosen):
             sorted({r["hidden_units"] for r in rows}),
             [str(w) for w in sorted({r["hidden_units"] for r in rows})],
         )
-        axes.set_xlabel("hidden units")
+        axes.set_xlabel(bilingual("隐藏层神经元", "hidden units", " / "))
         axes.grid(True, alpha=0.3)
-    accuracy_axes.set_ylabel("accuracy")
-    accuracy_axes.set_title("Validation (solid) and test (dashed) accuracy")
+    accuracy_axes.set_ylabel(bilingual("准确率", "accuracy", " / "))
+    accuracy_axes.set_title(
+        bilingual(
+            "验证集（实线）和测试集（虚线）的准确率",
+            "Validation (solid) and test (dashed) accuracy",
+        )
+    )
     accuracy_axes.legend(fontsize=8)
-    gap_axes.set_ylabel("train accuracy - validation accuracy")
-    gap_axes.set_title("Overfitting: the train-validation gap")
+    gap_axes.set_ylabel(
+        bilingual(
+            "训练集准确率 - 验证集准确率",
+            "train accuracy - validation accuracy",
+        )
+    )
+    gap_axes.set_title(
+        bilingual(
+            "过拟合：训练集和验证集的差距", "Overfitting: the train-validation gap"
+        )
+    )
     gap_axes.legend(fontsize=8)
     figure.tight_layout()
     return figure
@@ -380,22 +415,26 @@ def run(args):
         "versions": library_versions(),
     }
     table = markdown_table(rows, chosen)
-    write_text(output_dir / TABLE_FILE, table)
+    write_text(
+        output_dir / TABLE_FILE, f"{TABLE_CAPTION[0]}\n\n{TABLE_CAPTION[1]}\n\n{table}"
+    )
     write_json(output_dir / JSON_FILE, results)
     FigureFolder(output_dir).save(plot_grid(rows, chosen), FIGURE_NAME)
-    print("\n" + table)
+    print()
+    print(fitted(*TABLE_CAPTION))
+    print(table)
     print(
-        label("按验证准确率选出", "Chosen by validation accuracy"),
-        both(
-            f"{chosen['hidden_units']} 个神经元，{chosen['epochs']} 轮（验证准确率 "
-            f"{chosen['validation_accuracy']:.4f}，测试准确率 "
+        fitted(
+            f"按验证准确率选出：{chosen['hidden_units']} 个神经元，{chosen['epochs']} 轮"
+            f"（验证准确率 {chosen['validation_accuracy']:.4f}，测试准确率 "
             f"{chosen['test_accuracy']:.4f}）；{trainings} 次训练共用 {clock(seconds)}",
+            "Chosen by validation: "
             f"{counted(chosen['hidden_units'], 'hidden unit')}, "
             f"{counted(chosen['epochs'], 'epoch')} "
             f"(validation {chosen['validation_accuracy']:.4f}, test "
             f"{chosen['test_accuracy']:.4f}); {counted(trainings, 'training')} "
             f"in {clock(seconds)}",
-        ),
+        )
     )
     print(
         label("已写入", "Wrote"),

@@ -68,12 +68,12 @@ results.print_versions()
 # hints about GPUs and CPU instructions are not errors, and only they are hidden.
 # A fixed seed makes the run repeatable on the same machine.
 #
-# 和第一课一样，`--backend jax` 或 `--backend torch` 可以换一个后端来算。不过这一课在 CPU 上最好用 TensorFlow（默认）：它的卷积用 oneDNN 算；在 README 用的 2 核 CPU 上，JAX 训练这一课的时间是 TensorFlow 的 4.3 倍，PyTorch 是 2.6 倍（`benchmarks/bench_train.py` 测得，见 README 的“性能”一节）。
+# 和第一课一样，`--backend jax` 或 `--backend torch` 可以换一个后端来算。不过这一课在 CPU 上最好用 TensorFlow（默认）：它的卷积用 oneDNN 算；在测量用的 2 核 CPU 上，JAX 训练这一课的时间是 TensorFlow 的 4.3 倍，PyTorch 是 2.6 倍（`benchmarks/bench_train.py` 测得，见 `docs/backends.zh-CN.md`）。
 #
 # As in lesson 1, `--backend jax` or `--backend torch` changes the backend. On a
 # CPU, keep TensorFlow (the default) for this lesson: its convolutions run on
-# oneDNN. On the README's 2-core CPU, JAX took 4.3× and PyTorch 2.6× its fit
-# time (`benchmarks/bench_train.py`, see Performance in the README).
+# oneDNN. On the 2-core CPU measured, JAX took 4.3× and PyTorch 2.6× its fit
+# time (`benchmarks/bench_train.py`, see `docs/backends.md`).
 
 # %%
 banner(2, "导入库", "Import the libraries")
@@ -147,7 +147,7 @@ plt.figure()
 plt.imshow(train_images[0], cmap=plt.cm.binary)
 plt.colorbar()
 plt.grid(False)
-plt.title("The first training image (pixel values 0-255)")
+plt.title(figures.bilingual("第一张训练图片", "The first training image"))
 saved.save(plt.gcf(), "step04_first_image")  # the tutorial's plt.show()
 
 # %% [markdown]
@@ -200,11 +200,11 @@ model.summary()
 # %% [markdown]
 # ## 步骤 7：编译模型 / Step 7: Compile the model
 #
-# 优化器、损失函数和评估指标都和第一课一样。速度设置不同：在 CPU 上，XLA（`jit_compile=True`）让全连接网络更快，却让 TensorFlow 的卷积慢好几倍（README 里有测量结果），所以这里关掉它。JAX 是例外：它每一步都用 XLA 编译，不编译时每个运算单独执行，反而慢一倍，所以 `speed_settings()` 在 JAX 上仍然打开 XLA；PyTorch 每次只跑 1 个批次，也不用 XLA。
+# 优化器、损失函数和评估指标都和第一课一样。速度设置不同：在 CPU 上，XLA（`jit_compile=True`）让全连接网络更快，却让 TensorFlow 的卷积慢好几倍（测量结果见 `docs/performance.zh-CN.md`），所以这里关掉它。JAX 是例外：它每一步都用 XLA 编译，不编译时每个运算单独执行，反而慢一倍，所以 `speed_settings()` 在 JAX 上仍然打开 XLA；PyTorch 每次只跑 1 个批次，也不用 XLA。
 #
 # Same optimizer, loss and metric as lesson 1. On a CPU, XLA speeds up the dense
-# network but slows TensorFlow's convolutions several times (measured in the
-# README): off here. JAX is the exception: without XLA each operation runs on
+# network but slows TensorFlow's convolutions several times (measured in
+# `docs/performance.md`): off here. JAX is the exception: without XLA each operation runs on
 # its own, twice as slow, so `speed_settings()` keeps it on there; PyTorch runs
 # one batch per call, without XLA.
 
@@ -222,11 +222,11 @@ print(compile_settings(model))
 # %% [markdown]
 # ## 步骤 8：训练模型 / Step 8: Train the model
 #
-# 一个 epoch（轮）就是让模型把训练集的 60,000 张图片都看一遍。这一课的批次大小是 64（第一课是 32），所以每轮 60000 / 64 ≈ 938 步，Keras 显示 `938/938`（最后一批只有 32 张）。除了卷积本身，每一步还有一份固定开销；批次大一倍，步数就少一半，训练更快，准确率几乎不变（README 里有测量结果）。卷积网络每一步的计算多得多，所以默认只训练 5 轮。
+# 一个 epoch（轮）就是让模型把训练集的 60,000 张图片都看一遍。这一课的批次大小是 64（第一课是 32），所以每轮 60000 / 64 ≈ 938 步，Keras 显示 `938/938`（最后一批只有 32 张）。除了卷积本身，每一步还有一份固定开销；批次大一倍，步数就少一半，训练更快，准确率几乎不变（测量结果见 `docs/performance.zh-CN.md`）。卷积网络每一步的计算多得多，所以默认只训练 5 轮。
 #
 # One epoch is 938 steps of 64 pictures (`938/938`; lesson 1 used batches of
 # 32). Besides the convolutions every step has a fixed cost, so half the steps
-# train faster at about the same accuracy (measured in the README). A
+# train faster at about the same accuracy (`docs/performance.md`). A
 # convolutional step costs much more, so the default is 5 epochs.
 
 # %%
@@ -298,7 +298,11 @@ predictions = probability_model.predict(test_images)
 # `np.argmax` finds the index of the most likely class.
 
 # %%
-print(label("第一个预测的概率分布", "First prediction's probabilities"), predictions[0])
+print(
+    label("第一个预测的概率分布", "First prediction's probabilities"),
+    predictions[0],
+    sep="\n",
+)
 predicted_label_index = np.argmax(predictions[0])
 print(label("预测的类别索引", "Predicted class index"), predicted_label_index)
 print(

@@ -147,7 +147,7 @@ plt.figure()
 plt.imshow(train_images[0], cmap=plt.cm.binary)
 plt.colorbar()
 plt.grid(False)
-plt.title("The first training image (pixel values 0-255)")
+plt.title(figures.bilingual("第一张训练图片", "The first training image"))
 saved.save(plt.gcf(), "step04_first_image")  # the tutorial's plt.show()
 
 # %% [markdown]
@@ -299,7 +299,11 @@ predictions = probability_model.predict(test_images)
 # `np.argmax` finds the index of the most likely class.
 
 # %%
-print(label("第一个预测的概率分布", "First prediction's probabilities"), predictions[0])
+print(
+    label("第一个预测的概率分布", "First prediction's probabilities"),
+    predictions[0],
+    sep="\n",
+)
 predicted_label_index = np.argmax(predictions[0])
 print(label("预测的类别索引", "Predicted class index"), predicted_label_index)
 print(

@@ -19,7 +19,7 @@ import numpy as np
 from PIL import Image
 
 from lesson import backends, console, errors, photos
-from lesson.console import both, label, speaks_chinese
+from lesson.console import MOST_COLUMNS, both, columns, fitted, label, speaks_chinese
 from lesson.data import CLASS_NAMES, CLASS_NAMES_ZH, class_name
 from lesson.errors import LessonError
 from lesson.files import prepare_output_dir, write_atomically
@@ -44,7 +44,8 @@ def top_classes(probabilities, k):
 
 
 def describe(image, probabilities, k):
-    """The one-line answer: 'shoe.jpg: Sneaker（运动鞋）93.1%  (Sandal（凉鞋）4.2%, …)'.
+    """The answer: 'shoe.jpg: Sneaker（运动鞋）93.1%  (Sandal（凉鞋）4.2%, …)', the
+    other classes on a second line where one would be wider than MOST_COLUMNS.
 
     Chinese names appear where the console can show them.
     """
@@ -55,14 +56,19 @@ def describe(image, probabilities, k):
     if not others:
         return f"{image}: {best}"
     if speaks_chinese():
-        return f"{image}: {best}  （{'，'.join(others)}）"
-    return f"{image}: {best}  ({', '.join(others)})"
+        rest = f"（{'，'.join(others)}）"
+    else:
+        rest = f"({', '.join(others)})"
+    line = f"{image}: {best}  {rest}"
+    if columns(line) <= MOST_COLUMNS:
+        return line
+    return f"{image}: {best}\n  {rest}"  # the other classes on a line of their own
 
 
 def notes(photo):
     """The lines that say why an answer may be unreliable, indented."""
     return [
-        f"  {both('注意：' + chinese, 'Note: ' + english)}"
+        fitted("注意：" + chinese, "Note: " + english, lead="  ")
         for chinese, english in photos.note_lines(photo)
     ]
 
@@ -117,6 +123,7 @@ def top_k(text):
     value = positive_int(text)
     if value > len(CLASS_NAMES):
         raise argparse.ArgumentTypeError(
+            f"只有 {len(CLASS_NAMES)} 个类别，却是 {value} / "
             f"there are only {len(CLASS_NAMES)} classes, got {value}"
         )
     return value
@@ -124,44 +131,52 @@ def top_k(text):
 
 def parse_args(argv=None):
     flags = parser(
+        "说出每张衣物图片是 Fashion-MNIST 10 个类别中的哪一个。\n"
         "Say which of the 10 Fashion-MNIST classes each clothing picture is."
     )
     flags.add_argument(
-        "images", metavar="IMAGE", nargs="+", help="PNG, JPEG, BMP, GIF or WebP files"
+        "images",
+        metavar="IMAGE",
+        nargs="+",
+        help="PNG、JPEG、BMP、GIF 或 WebP 图片文件\nPNG, JPEG, BMP, GIF or WebP files",
     )
     flags.add_argument(
         "--model",
         metavar="PATH",
         type=Path,
         default=DEFAULT_MODEL,
-        help="the trained model",
+        help="训练好的模型\nthe trained model",
     )
     flags.add_argument(
         "--top",
         metavar="K",
         type=top_k,
         default=3,
-        help="how many classes to list per image",
+        help="每张图片列出几个类别\nhow many classes to list per image",
     )
     flags.add_argument(
-        "--json", action="store_true", help="print one JSON object per image instead"
+        "--json",
+        action="store_true",
+        help="每张图片改为输出一个 JSON 对象\nprint one JSON object per image instead",
     )
     flags.add_argument(
         "--save-inputs",
         metavar="DIR",
         type=Path,
         default=None,
-        help="save the 28x28 picture the model saw for each image, and the "
+        help="保存模型看到的 28x28 图片，以及被当作衣物的像素（NAME.mask.png）\n"
+        "save the 28x28 picture the model saw for each image, and the "
         "pixels taken for the item (NAME.mask.png)",
     )
     backends.add_backend_argument(flags)
     try:
         args = flags.parse_intermixed_args(argv)  # files and flags in any order
     except LessonError as exc:
-        if "required: IMAGE" not in str(exc):
+        if "required: IMAGE" not in exc.english:
             raise
+        example = "python predict.py docs/images/example_boot.jpg"
         raise LessonError(
-            f"{exc}; for example: python predict.py docs/images/example_boot.jpg"
+            f"{exc.chinese}；例如：{example}", f"{exc.english}; for example: {example}"
         ) from None
     backends.use(args.backend)
     return args

@@ -57,7 +57,7 @@ def read_manifest(folder):
     if not folder.is_dir():
         raise LessonError(
             f"{folder}: no such folder of photos; name a folder with a "
-            "manifest.json (see the README) with --photos"
+            "manifest.json (see docs/photos.md) with --photos"
         )
     manifest = folder / "manifest.json"
     try:
@@ -128,7 +128,7 @@ def prepare_all(rows):
         try:
             prepared.append(photos.prepare(image))
         except photos.NoItemFound:
-            print(f"{path}: {photos.NO_ITEM.split(';')[0]}; counted as wrong")
+            print(f"{path}: {photos.NO_ITEM[1].split(';')[0]}; counted as wrong")
             prepared.append(BLANK)
         seconds.append(time.perf_counter() - started)
         images.append(image)

@@ -1,4 +1,4 @@
-"""Measure the README's exercises: first_nn.py with each exercise's flags, several seeds.
+"""Measure the exercises of docs/exercises.md: first_nn.py with each exercise's flags, several seeds.
 
     python benchmarks/exercises.py                  # every exercise, seeds 42 1 2
     python benchmarks/exercises.py --seeds 1 2 3 4 5 6 7 8 42 --only default
@@ -55,30 +55,42 @@ def span(values):
     )
 
 
-def main(argv=None):
-    console.make_safe()  # the output may quote Chinese paths and labels
-    parser = flags.parser(__doc__.splitlines()[0])
+def parse_args(argv=None):
+    parser = flags.parser(
+        "用几个随机种子运行每个练习，列出准确率的范围。\n"
+        "Run each exercise with several seeds; print the range of its accuracy."
+    )
     parser.add_argument(
         "--seeds",
         type=flags.seed,
         nargs="+",
+        metavar="N",
         default=[42, 1, 2],
-        help="seeds for each run",
+        help="每个练习用哪些随机种子\nseeds for each run",
     )
     parser.add_argument(
         "--only",
         nargs="+",
         choices=list(EXERCISES),
         default=list(EXERCISES),
-        help="exercises to measure",
+        metavar="NAME",
+        help=f"只测这些练习（默认：全部）：{'、'.join(EXERCISES)}\n"
+        f"exercises to measure (default: all): {', '.join(EXERCISES)}",
     )
     parser.add_argument(
         "--epochs",
         type=positive_int,
         default=None,
-        help="override every exercise's epochs (a quick check; default: the exercise's own)",
+        metavar="N",
+        help="所有练习都改用这个 epoch（轮）数（快速检查；默认：各练习自己的）\n"
+        "override every exercise's epochs (a quick check; default: the exercise's own)",
     )
-    return errors.guard(lambda: measure(parser.parse_args(argv)))
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    console.make_safe()  # the output may quote Chinese paths and labels
+    return errors.guard(lambda: measure(parse_args(argv)))
 
 
 def measure(args):

@@ -31,7 +31,8 @@ def add_backend_argument(parser):
         "--backend",
         metavar="NAME",
         default=requested(),
-        help="Keras' backend: tensorflow, jax or torch ($KERAS_BACKEND sets the "
+        help="Keras 的后端：tensorflow、jax 或 torch；默认值可以用 $KERAS_BACKEND 设置\n"
+        "Keras' backend: tensorflow, jax or torch ($KERAS_BACKEND sets the "
         "default)",
     )
 
@@ -50,21 +51,22 @@ def use(name):
     name = (name or "").strip()
     if name not in BACKENDS:
         raise LessonError(
-            f"未知的后端“{name}”：可选 tensorflow、jax、torch / unknown backend "
-            f"{name!r}: choose tensorflow, jax or torch"
+            f"未知的后端“{name}”：可选 tensorflow、jax、torch",
+            f"unknown backend {name!r}: choose tensorflow, jax or torch",
         )
     title, _, requirements = BACKENDS[name]
     if not installed(name):
         raise LessonError(
-            f"没有安装 {title}：先运行 python -m pip install -r {requirements} / "
-            f"{title} is not installed: python -m pip install -r {requirements}"
+            f"没有安装 {title}：先运行 python -m pip install -r {requirements}",
+            f"{title} is not installed: python -m pip install -r {requirements}",
         )
     if "keras" in sys.modules:
         current = sys.modules["keras"].backend.backend()
         if current != name:
             raise LessonError(
-                f"Keras 已经在用 {current} 后端：重启内核后再换 / Keras already "
-                f"runs on {current}: restart the kernel to change the backend"
+                f"Keras 已经在用 {current} 后端：重启内核后再换",
+                f"Keras already runs on {current}: restart the kernel to change "
+                "the backend",
             )
     os.environ[VARIABLE] = name
     return name

@@ -10,6 +10,7 @@ import os
 import re
 import sys
 import tempfile
+import unicodedata
 from pathlib import Path
 
 # TensorFlow writes these start-up lines before its logging is set up, so
@@ -44,9 +45,61 @@ def speaks_chinese(stream=None):
     return True
 
 
+# The widest line the scripts print: English goes on its own line beyond it.
+MOST_COLUMNS = 100
+
+
+def columns(text):
+    """How many terminal columns text takes: two for a Chinese character."""
+    return sum(
+        2 if unicodedata.east_asian_width(character) in "WF" else 1
+        for character in text
+    )
+
+
+# Pieces a line may break between: spaces, one wide character or a word, with
+# the opening punctuation before it and the closing punctuation after it.
+OPENING, CLOSING = "（“‘《【", "，。；：、）”’》】！？"
+WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+LINE_PIECES = re.compile(
+    rf"\s+|[{OPENING}]*(?:[^\s{OPENING}{CLOSING}{WIDE}]+|[^\s{OPENING}{CLOSING}])"
+    rf"[{CLOSING}]*|."
+)
+
+
+def wrap_columns(text, width):
+    """text as lines of at most width columns, broken between words or
+    between Chinese characters; a longer word gets a line of its own."""
+    lines, line = [], ""
+    for piece in LINE_PIECES.findall(text):
+        if line and columns(line + piece.rstrip()) > width:
+            lines.append(line.rstrip())
+            line = ""
+        if not (line == "" and piece.isspace()):
+            line += piece
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines or [""]
+
+
 def both(chinese, english):
     """'中文 / English' where the console can show it, else just English."""
     return f"{chinese} / {english}" if speaks_chinese() else english
+
+
+def fitted(chinese, english, lead=""):
+    """lead + '中文 / English' on one line where it fits in MOST_COLUMNS, else
+    the English on a line of its own; English alone where the console cannot
+    show Chinese."""
+    if not speaks_chinese():
+        return lead + english
+    line = f"{lead}{chinese} / {english}"
+    if columns(line) <= MOST_COLUMNS:
+        return line
+    width = MOST_COLUMNS - columns(lead)
+    return "\n".join(
+        lead + part for text in (chinese, english) for part in wrap_columns(text, width)
+    )
 
 
 def label(chinese, english):

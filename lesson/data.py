@@ -7,7 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from lesson.console import both, import_keras, short_path, speaks_chinese
+from lesson.console import both, import_keras, label, short_path, speaks_chinese
 from lesson.errors import LessonError, data_error
 from lesson.files import write_atomically
 
@@ -118,11 +118,18 @@ def stage(source_dir=None, cache_dir=None):
     """
     cache_dir = Path(cache_dir or keras_cache_dir())
     source_dir = Path(source_dir or BUNDLED_DATA_DIR)
-    flag_fix = "pass --data-dir a folder holding the four Fashion-MNIST .gz files"
+    flag_fix = (
+        "给 --data-dir 一个装着 Fashion-MNIST 四个 .gz 文件的文件夹",
+        "pass --data-dir a folder holding the four Fashion-MNIST .gz files",
+    )
     if not source_dir.is_dir():
-        raise data_error(source_dir, "not a folder", flag_fix)
+        raise data_error(source_dir, ("不是文件夹", "not a folder"), flag_fix)
     bundled = source_dir == BUNDLED_DATA_DIR
-    restore = "restore it with 'git checkout -- data/', or " if bundled else ""
+    if bundled:
+        flag_fix = (
+            "用 git checkout -- data/ 恢复它，或" + flag_fix[0],
+            "restore it with 'git checkout -- data/', or " + flag_fix[1],
+        )
     notes = []
     for name, expected in FASHION_MNIST_SHA256.items():
         cached, source = cache_dir / name, source_dir / name
@@ -130,22 +137,32 @@ def stage(source_dir=None, cache_dir=None):
         if cache_ok and bundled:  # a --data-dir folder is checked all the same
             continue
         if not source.is_file():
-            raise data_error(source, "no such file", restore + flag_fix)
+            raise data_error(source, ("没有这个文件", "no such file"), flag_fix)
         if sha256_of_gzip_content(source) != expected:
             raise data_error(
                 source,
-                "corrupt or truncated, or not Fashion-MNIST (its SHA-256 differs)",
-                restore + flag_fix,
+                (
+                    "文件损坏、不完整，或者不是 Fashion-MNIST（SHA-256 不符）",
+                    "corrupt or truncated, or not Fashion-MNIST (its SHA-256 differs)",
+                ),
+                flag_fix,
             )
         if cache_ok:
             continue
         if cached.exists():
-            notes.append(f"{cached}: corrupt copy replaced from {source}")
+            notes.append(
+                both(
+                    f"{cached}：损坏的副本已用 {source} 替换",
+                    f"{cached}: corrupt copy replaced from {source}",
+                )
+            )
         try:
             cache_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise data_error(
-                cache_dir, f"cannot create it ({exc.strerror})", "set KERAS_HOME"
+                cache_dir,
+                (f"无法创建（{exc.strerror}）", f"cannot create it ({exc.strerror})"),
+                ("设置 KERAS_HOME 换一个文件夹", "set KERAS_HOME"),
             ) from None
         write_atomically(cached, lambda temporary: shutil.copyfile(source, temporary))
     return notes
@@ -154,7 +171,7 @@ def stage(source_dir=None, cache_dir=None):
 def fill_keras_cache(source_dir=None):
     """stage(), saying what it repaired and where load_data() will read from."""
     for note in stage(source_dir):
-        print(both("已修复", "Repaired") + f": {note}")
+        print(label("已修复", "Repaired"), note)
     print(both("数据来源", "Data from") + f": {short_path(keras_cache_dir())}")
 
 
@@ -182,5 +199,9 @@ def take_first(images, labels, size, flag):
     if size is None:
         return images, labels
     if size > len(images):
-        raise LessonError(f"{flag} {size}: there are only {len(images)} examples")
+        raise LessonError(
+            f"只有 {len(images)} 个样本",
+            f"there are only {len(images)} examples",
+            subject=f"{flag} {size}",
+        )
     return images[:size], labels[:size]

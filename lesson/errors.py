@@ -4,16 +4,43 @@ import atexit
 import os
 import sys
 
+from lesson.console import speaks_chinese
+
 INTERRUPTED = 130  # 128 + SIGINT: what a shell reports after Ctrl-C
 
 
 class LessonError(Exception):
-    """A problem the learner can fix; printed as one 'error: ...' line."""
+    """A problem the learner can fix; printed as one 'error: ...' line.
+
+    LessonError(chinese, english, subject=path) reads "path：中文 / English";
+    where the console cannot show Chinese, "path: English". One argument is
+    English alone.
+    """
+
+    def __init__(self, chinese, english=None, subject=None):
+        self.chinese = chinese if english is not None else None
+        self.english = chinese if english is None else english
+        self.subject = subject
+        super().__init__(self.text())
+
+    def text(self, chinese=True):
+        """The message: Chinese, then English; English alone if not chinese."""
+        if self.chinese is None or not chinese:
+            lead = f"{self.subject}: " if self.subject is not None else ""
+            return lead + self.english
+        lead = f"{self.subject}：" if self.subject is not None else ""
+        return f"{lead}{self.chinese} / {self.english}"
+
+    def __str__(self):
+        return self.text()
 
 
 def data_error(path, problem, fix):
-    """A LessonError that names the file, the problem and what to do."""
-    return LessonError(f"{path}: {problem}; {fix}")
+    """A LessonError that names the file, the problem and what to do; problem
+    and fix are (Chinese, English) pairs."""
+    return LessonError(
+        f"{problem[0]}；{fix[0]}", f"{problem[1]}; {fix[1]}", subject=path
+    )
 
 
 def flush_stdout():
@@ -29,10 +56,12 @@ def flush_stdout():
 
 def report(exc):
     """Print the one 'error:' line for a LessonError or Ctrl-C; return the exit status."""
+    chinese = speaks_chinese(sys.stderr)
     if isinstance(exc, KeyboardInterrupt):
-        message, status = "interrupted", INTERRUPTED
+        message = "已中断 / interrupted" if chinese else "interrupted"
+        status = INTERRUPTED
     else:
-        message, status = str(exc), 1
+        message, status = exc.text(chinese), 1
     flush_stdout()
     print(f"error: {message}", file=sys.stderr, flush=True)
     return status

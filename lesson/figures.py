@@ -1,15 +1,19 @@
 """The lesson's pictures: drawn with Matplotlib, saved as PNG, shown inline in a notebook.
 
-Figure text is English: Matplotlib's default font has no Chinese glyphs.
+Figure text is Chinese with English where the computer has a Chinese font
+(Matplotlib's own has no Chinese glyphs, and would draw boxes), English alone
+where it has none.
 """
 
+import functools
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import font_manager
 
-from lesson.console import both, import_keras, in_notebook, short_path
-from lesson.data import CLASS_NAMES
+from lesson.console import both, fitted, import_keras, in_notebook, short_path
+from lesson.data import CLASS_NAMES, CLASS_NAMES_ZH
 from lesson.files import write_atomically
 from lesson.model import to_numpy
 
@@ -17,9 +21,85 @@ RIGHT_COLOR, WRONG_COLOR = "tab:blue", "tab:red"
 HIDDEN_WEIGHTS_HINT = (
     "怎么看：红色像素让神经元更活跃，蓝色像素抑制它；找找鞋、裤子和包的轮廓。",
     "How to read it: red pixels excite a neuron, blue ones calm it; "
-    "look for shoe, trouser and bag outlines.",
+    "look for shoe, trouser, bag shapes.",
 )
 NON_INTERACTIVE_BACKENDS = {"agg", "pdf", "pgf", "ps", "svg", "cairo", "template"}
+
+
+# Chinese fonts, the first one found is used: Windows, macOS, then Linux's.
+CHINESE_FONTS = (
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Heiti SC",
+    "STHeiti",
+    "Hiragino Sans GB",
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+)
+# Where those fonts are usually installed: Matplotlib's font list is made once
+# and kept, so a font installed after that is not in it until added.
+CHINESE_FONT_FILES = (
+    "C:/Windows/Fonts/msyh.ttc",
+    "C:/Windows/Fonts/simhei.ttf",
+    "/System/Library/Fonts/PingFang.ttc",
+    "/System/Library/Fonts/STHeiti Medium.ttc",
+    "/System/Library/Fonts/Hiragino Sans GB.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/wqy-zenhei/wqy-zenhei.ttc",
+)
+
+
+def installed_chinese_font():
+    """The name of the first Chinese font Matplotlib can draw with, or None."""
+    for attempt in range(2):
+        known = {font.name for font in font_manager.fontManager.ttflist}
+        for name in CHINESE_FONTS:
+            if name in known:
+                return name
+        if attempt == 0:
+            for path in CHINESE_FONT_FILES:
+                if Path(path).is_file():
+                    try:
+                        font_manager.fontManager.addfont(path)
+                    except (OSError, RuntimeError, ValueError):
+                        pass  # unreadable: as if it were not there
+    return None
+
+
+@functools.cache
+def chinese_font():
+    """installed_chinese_font(), once; figures drawn from then on use it, with
+    Matplotlib's own font for the characters it lacks."""
+    name = installed_chinese_font()
+    if name is not None:
+        plt.rcParams["font.family"] = "sans-serif"
+        plt.rcParams["font.sans-serif"] = [name, *plt.rcParams["font.sans-serif"]]
+    return name
+
+
+def bilingual(chinese, english, separator="\n"):
+    """Figure text: Chinese, separator, English; English alone with no Chinese font."""
+    if chinese_font() is None:
+        return english
+    return f"{chinese}{separator}{english}"
+
+
+def class_name(label, separator=" "):
+    """'踝靴 Ankle boot', or 'Ankle boot' with no Chinese font."""
+    return bilingual(CLASS_NAMES_ZH[label], CLASS_NAMES[label], separator)
+
+
+def class_names(separator=" "):
+    """All ten class names, for an axis's tick labels."""
+    return [class_name(label, separator) for label in range(len(CLASS_NAMES))]
 
 
 class FigureFolder:
@@ -48,7 +128,7 @@ class FigureFolder:
             plt.close(figure)
         print(both("已保存图片", "Saved figure") + f": {short_path(path)}")
         if how_to_read:
-            print("  " + both(*how_to_read))
+            print(fitted(*how_to_read, lead="  "))
 
     def show_kept(self):
         """--show: open the kept figures in windows, or say why it cannot."""
@@ -75,8 +155,12 @@ def image_grid(images, labels, count=25):
         axes.set_xticks([])
         axes.set_yticks([])
         axes.imshow(images[index], cmap=plt.cm.binary)
-        axes.set_xlabel(CLASS_NAMES[labels[index]])
-    figure.suptitle(f"The first {count} training images")
+        axes.set_xlabel(class_name(labels[index], "\n"), fontsize=9)
+    figure.suptitle(
+        bilingual(
+            f"训练集的前 {count} 张图片", f"The first {count} training images", " / "
+        )
+    )
     figure.tight_layout()
     return figure
 
@@ -85,24 +169,37 @@ def learning_curves(history, test_loss, test_accuracy):
     """Step 9: loss and accuracy per epoch (from step 8), the test result as a dashed line."""
     epochs = np.arange(1, len(history["loss"]) + 1)
     figure, (loss_axes, accuracy_axes) = plt.subplots(1, 2, figsize=(11, 4.5))
-    for axes, key, test_value in (
-        (loss_axes, "loss", test_loss),
-        (accuracy_axes, "accuracy", test_accuracy),
+    for axes, key, name, test_value in (
+        (loss_axes, "loss", "损失", test_loss),
+        (accuracy_axes, "accuracy", "准确率", test_accuracy),
     ):
-        axes.plot(epochs, history[key], "o-", label=f"training {key}")
+        axes.plot(
+            epochs,
+            history[key],
+            "o-",
+            label=bilingual(f"训练集{name}", f"training {key}", " / "),
+        )
         axes.axhline(
             test_value,
             color=WRONG_COLOR,
             linestyle="--",
-            label=f"test {key}: {test_value:.4f}",
+            label=bilingual(
+                f"测试集{name}：{test_value:.4f}",
+                f"test {key}: {test_value:.4f}",
+                " / ",
+            ),
         )
-        axes.set_xlabel("epoch")
-        axes.set_ylabel(key)
+        axes.set_xlabel(bilingual("epoch（轮）", "epoch", " / "))
+        axes.set_ylabel(bilingual(name, key, " / "))
         axes.set_xticks(epochs)
         axes.grid(True, alpha=0.3)
         axes.legend()
-    accuracy_axes.set_title("The gap between the lines is overfitting")
-    loss_axes.set_title("Learning curves")
+    accuracy_axes.set_title(
+        bilingual(
+            "两条线之间的差距就是过拟合", "The gap between the lines is overfitting"
+        )
+    )
+    loss_axes.set_title(bilingual("学习曲线", "Learning curves"))
     figure.tight_layout()
     return figure
 
@@ -111,29 +208,40 @@ def confusion_matrix(counts):
     """Step 9: the confusion matrix with class names on both axes."""
     figure, axes = plt.subplots(figsize=(9, 8))
     image = axes.imshow(counts, cmap="Blues")
-    figure.colorbar(image, ax=axes, label="test images")
+    figure.colorbar(image, ax=axes, label=bilingual("测试图片数", "test images", " / "))
     ticks = np.arange(len(CLASS_NAMES))
-    axes.set_xticks(ticks, CLASS_NAMES, rotation=45, ha="right")
-    axes.set_yticks(ticks, CLASS_NAMES)
-    axes.set_xlabel("predicted class")
-    axes.set_ylabel("true class")
+    axes.set_xticks(ticks, class_names(), rotation=45, ha="right")
+    axes.set_yticks(ticks, class_names())
+    axes.set_xlabel(bilingual("预测的类别", "predicted class", " / "))
+    axes.set_ylabel(bilingual("真实的类别", "true class", " / "))
     for (row, column), count in np.ndenumerate(counts):
         color = "white" if count > counts.max() / 2 else "black"
         axes.text(column, row, count, ha="center", va="center", color=color, fontsize=8)
     accuracy = np.trace(counts) / counts.sum()
     axes.set_title(
-        f"Confusion matrix on {counts.sum()} test images (accuracy {accuracy:.4f})"
+        bilingual(
+            f"{counts.sum()} 张测试图片的混淆矩阵（准确率 {accuracy:.4f}）",
+            f"Confusion matrix on {counts.sum()} test images (accuracy {accuracy:.4f})",
+        )
     )
     figure.tight_layout()
     return figure
 
 
-def describe_prediction(probabilities, true_label):
-    """('Ankle boot 95% (true: Ankle boot)', color): blue when right, red when wrong."""
+def describe_prediction(probabilities, true_label, narrow=False):
+    """('踝靴 95%（真实：踝靴）\nAnkle boot 95% (true: Ankle boot)', color): blue
+    when right, red when wrong; narrow puts the truth on lines of its own."""
     predicted = int(np.argmax(probabilities))
-    text = (
-        f"{CLASS_NAMES[predicted]} {100 * probabilities[predicted]:.0f}% "
-        f"(true: {CLASS_NAMES[true_label]})"
+    percent = f"{100 * probabilities[predicted]:.0f}%"
+    guess_zh, truth_zh = (
+        f"{CLASS_NAMES_ZH[predicted]} {percent}",
+        CLASS_NAMES_ZH[true_label],
+    )
+    guess, truth = f"{CLASS_NAMES[predicted]} {percent}", CLASS_NAMES[true_label]
+    between = "\n" if narrow else " "
+    text = bilingual(
+        f"{guess_zh}{between.strip()}（真实：{truth_zh}）",
+        f"{guess}{between}(true: {truth})",
     )
     return text, RIGHT_COLOR if predicted == true_label else WRONG_COLOR
 
@@ -151,10 +259,15 @@ def first_prediction(image, probabilities, true_label):
     bars = bar_axes.bar(range(len(CLASS_NAMES)), probabilities, color="lightgray")
     bars[int(np.argmax(probabilities))].set_color(color)
     bars[true_label].set_edgecolor("black")
-    bar_axes.set_xticks(range(len(CLASS_NAMES)), CLASS_NAMES, rotation=45, ha="right")
+    bar_axes.set_xticks(range(len(CLASS_NAMES)), class_names(), rotation=45, ha="right")
     bar_axes.set_ylim(0, 1)
-    bar_axes.set_ylabel("probability")
-    bar_axes.set_title("Predicted probabilities (true class outlined)")
+    bar_axes.set_ylabel(bilingual("概率", "probability", " / "))
+    bar_axes.set_title(
+        bilingual(
+            "预测的概率（黑框是真实的类别）",
+            "Predicted probabilities (true class outlined)",
+        )
+    )
     figure.tight_layout()
     return figure
 
@@ -169,7 +282,11 @@ def pick_examples(predicted_labels, true_labels, count=15, mistakes=5):
 def prediction_grid(images, probabilities, true_labels):
     """Step 10: the first test images, some mistakes mixed in, titled with the prediction."""
     indices = pick_examples(np.argmax(probabilities, axis=1), np.asarray(true_labels))
-    title = "Predictions on test images: blue right, red wrong"
+    title = bilingual(
+        "测试图片的预测：蓝色是对的，红色是错的",
+        "Predictions on test images: blue right, red wrong",
+        " / ",
+    )
     return titled_images(images, probabilities, true_labels, indices, title)
 
 
@@ -177,15 +294,18 @@ def titled_images(images, probabilities, true_labels, indices, title):
     """The chosen test images in rows of 5, each titled with prediction, confidence, truth."""
     columns = 5
     rows = max(1, int(np.ceil(len(indices) / columns)))
-    figure = plt.figure(figsize=(13, 3 * rows + 0.6))
+    label_lines = 4 if chinese_font() else 2
+    figure = plt.figure(figsize=(13, (2.4 + 0.3 * label_lines) * rows + 0.6))
     for position, index in enumerate(indices):
         axes = figure.add_subplot(rows, columns, position + 1)
-        text, color = describe_prediction(probabilities[index], true_labels[index])
+        text, color = describe_prediction(
+            probabilities[index], true_labels[index], narrow=True
+        )
         axes.imshow(images[index], cmap=plt.cm.binary)
         axes.set_xticks([])
         axes.set_yticks([])
-        axes.set_xlabel(text.replace(" (", "\n("), color=color)
-        axes.set_title(f"test #{index}", fontsize=9)
+        axes.set_xlabel(text, color=color)
+        axes.set_title(bilingual(f"测试 #{index}", f"test #{index}", " / "), fontsize=9)
     figure.suptitle(title)
     figure.tight_layout()
     return figure
@@ -228,13 +348,22 @@ def hidden_weights(model, per_class=2):
         )
         axes.set_xticks([])
         axes.set_yticks([])
-        axes.set_title(f"{CLASS_NAMES[klass]}\nunit {unit}", fontsize=9)
+        axes.set_title(
+            f"{class_name(klass)}\n{bilingual(f'神经元 {unit}', f'unit {unit}', ' / ')}",
+            fontsize=9,
+        )
     figure.suptitle(
-        "What hidden units look for: incoming weights "
-        "(red raises the unit, blue lowers it), two units per class"
+        bilingual(
+            "隐藏层的神经元在找什么：它们的输入权重（红色让神经元更活跃，蓝色抑制它），"
+            "每个类别两个神经元",
+            "What hidden units look for: incoming weights "
+            "(red raises the unit, blue lowers it), two units per class",
+        )
     )
     figure.tight_layout(rect=(0, 0, 0.92, 1))
-    figure.colorbar(image, ax=figure.axes, fraction=0.02, label="weight")
+    figure.colorbar(
+        image, ax=figure.axes, fraction=0.02, label=bilingual("权重", "weight", " / ")
+    )
     return figure
 
 
@@ -243,15 +372,30 @@ def per_class_accuracy(train_accuracy, test_accuracy):
     positions = np.arange(len(CLASS_NAMES))
     figure, axes = plt.subplots(figsize=(11, 5))
     axes.bar(
-        positions - 0.2, train_accuracy, 0.4, label="training set", color="tab:gray"
+        positions - 0.2,
+        train_accuracy,
+        0.4,
+        label=bilingual("训练集", "training set", " / "),
+        color="tab:gray",
     )
-    axes.bar(positions + 0.2, test_accuracy, 0.4, label="test set", color=RIGHT_COLOR)
+    axes.bar(
+        positions + 0.2,
+        test_accuracy,
+        0.4,
+        label=bilingual("测试集", "test set", " / "),
+        color=RIGHT_COLOR,
+    )
     for position, value in zip(positions, test_accuracy):
         axes.text(position + 0.2, value + 0.01, f"{value:.2f}", ha="center", fontsize=8)
-    axes.set_xticks(positions, CLASS_NAMES, rotation=45, ha="right")
+    axes.set_xticks(positions, class_names(), rotation=45, ha="right")
     axes.set_ylim(0, 1.08)
-    axes.set_ylabel("accuracy")
-    axes.set_title("Accuracy per class: the short bars are the hard classes")
+    axes.set_ylabel(bilingual("准确率", "accuracy", " / "))
+    axes.set_title(
+        bilingual(
+            "每个类别的准确率：短的柱子就是难分的类别",
+            "Accuracy per class: the short bars are the hard classes",
+        )
+    )
     axes.legend(loc="lower left")
     figure.tight_layout()
     return figure
@@ -267,7 +411,11 @@ def most_confident_mistakes(probabilities, true_labels, count=10):
 
 def confident_mistakes(images, probabilities, true_labels, indices):
     """Step 10: wrong predictions (most_confident_mistakes()), titled like the grid."""
-    title = "The most confident mistakes: sure, and wrong"
+    title = bilingual(
+        "最有把握的错误：很确定，却错了",
+        "The most confident mistakes: sure, and wrong",
+        " / ",
+    )
     return titled_images(images, probabilities, true_labels, indices, title)
 
 
@@ -288,12 +436,17 @@ def first_filters(model):
         image = axes.imshow(kernel[:, :, index], cmap="RdBu_r", vmin=-limit, vmax=limit)
         axes.set_xticks([])
         axes.set_yticks([])
-        axes.set_title(f"filter {index}", fontsize=8)
+        axes.set_title(bilingual(f"过滤器 {index}", f"filter {index}"), fontsize=8)
     figure.suptitle(
-        "First convolution: 3x3 filters (red adds the pixel, blue subtracts it)"
+        bilingual(
+            "第一个卷积层：3x3 的过滤器（红色加上像素，蓝色减去像素）",
+            "First convolution: 3x3 filters (red adds the pixel, blue subtracts it)",
+        )
     )
     figure.tight_layout(rect=(0, 0, 0.9, 1))
-    figure.colorbar(image, ax=figure.axes, fraction=0.03, label="weight")
+    figure.colorbar(
+        image, ax=figure.axes, fraction=0.03, label=bilingual("权重", "weight", " / ")
+    )
     return figure
 
 
@@ -310,13 +463,23 @@ def feature_maps(model, image, true_label):
     grid = figure.add_gridspec(sum(rows) + 2, columns)
     axes = figure.add_subplot(grid[0:2, 0:2])
     axes.imshow(np.reshape(image, (28, 28)), cmap=plt.cm.binary)
-    axes.set_title(f"test image ({CLASS_NAMES[true_label]})", fontsize=9)
+    axes.set_title(
+        bilingual(
+            f"测试图片（{CLASS_NAMES_ZH[true_label]}）",
+            f"test image ({CLASS_NAMES[true_label]})",
+        ),
+        fontsize=9,
+    )
     axes.set_xticks([])
     axes.set_yticks([])
     figure.text(
         0.3,
         1 - 0.6 / (sum(rows) + 2),
-        "Feature maps: bright where a filter found its pattern",
+        bilingual(
+            "特征图：过滤器找到它的图案的地方就亮",
+            "Feature maps: bright where a filter found its pattern",
+        ),
+        va="center",
     )
     row = 2
     for number, block in enumerate(maps, start=1):
@@ -327,6 +490,7 @@ def feature_maps(model, image, true_label):
             axes.set_yticks([])
             if index == 0:
                 size = f"{block.shape[0]}x{block.shape[1]}"
-                axes.set_ylabel(f"conv {number}\n{size}", fontsize=8)
+                name = bilingual(f"卷积 {number}", f"conv {number}")
+                axes.set_ylabel(f"{name}\n{size}", fontsize=8)
         row += int(np.ceil(block.shape[-1] / columns))
     return figure

@@ -25,7 +25,9 @@ def write_atomically(path, write):
     except OSError as exc:  # a full disk, a read-only folder, ...
         reason = exc.strerror or str(exc)
         raise data_error(
-            path, f"cannot write it ({reason})", "check the folder"
+            path,
+            (f"无法写入（{reason}）", f"cannot write it ({reason})"),
+            ("检查这个文件夹", "check the folder"),
         ) from None
     finally:
         if temporary and os.path.exists(temporary):
@@ -53,21 +55,30 @@ def prepare_output_dir(output_dir, flag="--output-dir", file_names=()):
         if (output_dir / name).is_dir():
             raise data_error(
                 output_dir / name,
-                "is a folder, where a result file goes",
-                f"move it, or pass {flag} another folder",
+                (
+                    "这里要写结果文件，却是一个文件夹",
+                    "is a folder, where a result file goes",
+                ),
+                (
+                    f"把它移走，或给 {flag} 另一个文件夹",
+                    f"move it, or pass {flag} another folder",
+                ),
             )
     if output_dir.exists() and not output_dir.is_dir():
-        raise data_error(output_dir, "is a file, not a folder", f"pass {flag} a folder")
+        raise data_error(
+            output_dir,
+            ("是文件，不是文件夹", "is a file, not a folder"),
+            (f"给 {flag} 一个文件夹", f"pass {flag} a folder"),
+        )
+    writable = (f"给 {flag} 一个可写的文件夹", f"pass {flag} a writable folder")
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise data_error(
             output_dir,
-            f"cannot create it ({exc.strerror})",
-            f"pass {flag} a writable folder",
+            (f"无法创建（{exc.strerror}）", f"cannot create it ({exc.strerror})"),
+            writable,
         ) from None
     if not os.access(output_dir, os.W_OK):
-        raise data_error(
-            output_dir, "is not writable", f"pass {flag} a writable folder"
-        )
+        raise data_error(output_dir, ("不可写", "is not writable"), writable)
     return output_dir

@@ -64,7 +64,7 @@ CNN_EPOCHS = 5
 # Batches of 64, not the tutorial's 32: half the steps, each with its fixed
 # costs; faster at about the same accuracy (benchmarks/cnn_settings.py).
 CNN_BATCH_SIZE = 64
-# XLA makes convolutions several times slower on a CPU; measured in the README.
+# XLA makes convolutions several times slower on a CPU; measured in docs/performance.md.
 CNN_JIT_COMPILE = False
 
 
@@ -91,7 +91,8 @@ def compile_cnn(model):
 
 
 def compile_settings(model):
-    """What model.compile() was given, read back from the model, as one line."""
+    """What model.compile() was given, read back from the model: two lines, the
+    tutorial's settings, then the speed settings."""
     config = model.get_compile_config()
     loss = model.loss
     loss_text = loss if isinstance(loss, str) else type(loss).__name__
@@ -99,7 +100,7 @@ def compile_settings(model):
         loss_text += f"(from_logits={loss.from_logits})"
     return (
         f"optimizer={type(model.optimizer).__name__}, loss={loss_text}, "
-        f"metrics={config['metrics']}, "
+        f"metrics={config['metrics']},\n"
         f"steps_per_execution={config['steps_per_execution']}, "
         f"jit_compile={config['jit_compile']}"
     )
@@ -157,29 +158,42 @@ def load_trained_model(path):
     path = Path(path)
     if not path.exists():
         raise LessonError(
+            f"{path} 还没有训练好的模型；先运行 python first_nn.py（第二课的模型用 "
+            "python first_cnn.py）",
             f"no trained model at {path}; run python first_nn.py first "
-            "(or python first_cnn.py for the second lesson's model)"
+            "(or python first_cnn.py for the second lesson's model)",
         )
-    fix = "run python first_nn.py to make one"
+    fix = ("运行 python first_nn.py 生成一个", "run python first_nn.py to make one")
     if path.is_dir():
         raise LessonError(
-            f"{path}: is a folder, not a model file; name the .keras file in it, "
-            "such as outputs/fashion_mnist.keras"
+            "是文件夹，不是模型文件；请写出里面的 .keras 文件，比如 "
+            "outputs/fashion_mnist.keras",
+            "is a folder, not a model file; name the .keras file in it, "
+            "such as outputs/fashion_mnist.keras",
+            subject=path,
         )
     if path.suffix not in MODEL_SUFFIXES:
-        if path.suffix.lower() in MODEL_SUFFIXES:
+        lower = path.suffix.lower()
+        if lower in MODEL_SUFFIXES:
             raise LessonError(
-                f"{path}: Keras reads {path.suffix.lower()} in small letters only; "
-                f"rename it to {path.stem}{path.suffix.lower()}"
+                f"Keras 只认小写的 {lower}；把它改名为 {path.stem}{lower}",
+                f"Keras reads {lower} in small letters only; "
+                f"rename it to {path.stem}{lower}",
+                subject=path,
             )
         raise LessonError(
-            f"{path}: not a .keras file; the lessons save their models as "
-            "outputs/fashion_mnist.keras and outputs/fashion_mnist_cnn.keras"
+            "不是 .keras 文件；两课保存的模型是 outputs/fashion_mnist.keras 和 "
+            "outputs/fashion_mnist_cnn.keras",
+            "not a .keras file; the lessons save their models as "
+            "outputs/fashion_mnist.keras and outputs/fashion_mnist_cnn.keras",
+            subject=path,
         )
     if path.suffix == ".keras" and not zipfile.is_zipfile(path):
         raise LessonError(
-            f"{path}: not a Keras model this program can load (the file is damaged "
-            f"or is not a .keras archive); {fix}"
+            f"不是这个程序能加载的 Keras 模型（文件损坏，或者不是 .keras 压缩包）；{fix[0]}",
+            "not a Keras model this program can load (the file is damaged "
+            f"or is not a .keras archive); {fix[1]}",
+            subject=path,
         )
     try:
         model = import_keras().models.load_model(path)
@@ -188,7 +202,9 @@ def load_trained_model(path):
             str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         )
         raise LessonError(
-            f"{path}: not a Keras model this program can load ({reason}); {fix}"
+            f"不是这个程序能加载的 Keras 模型（{reason}）；{fix[0]}",
+            f"not a Keras model this program can load ({reason}); {fix[1]}",
+            subject=path,
         ) from None
     try:
         inputs, outputs = model.input_shape, model.output_shape
@@ -201,7 +217,10 @@ def load_trained_model(path):
         and outputs[1:] == (10,)
     ):
         raise LessonError(
-            f"{path}: takes {inputs} and gives {outputs}, not one 28x28 picture and "
-            "10 class scores; use a model first_nn.py or first_cnn.py saved"
+            f"输入 {inputs}、输出 {outputs}，不是一张 28x28 的图片和 10 个类别的分数；"
+            "请用 first_nn.py 或 first_cnn.py 保存的模型",
+            f"takes {inputs} and gives {outputs}, not one 28x28 picture and "
+            "10 class scores; use a model first_nn.py or first_cnn.py saved",
+            subject=path,
         )
     return model

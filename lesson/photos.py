@@ -15,11 +15,14 @@ from typing import NamedTuple
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from lesson.errors import LessonError
+from lesson.errors import LessonError, data_error
 from lesson.model import normalize, predict_probabilities
 
 SIZE = 28  # Fashion-MNIST pictures are 28x28
-READABLE = "use a PNG, JPEG, BMP, GIF or WebP file"
+READABLE = (
+    "请用 PNG、JPEG、BMP、GIF 或 WebP 文件",
+    "use a PNG, JPEG, BMP, GIF or WebP file",
+)
 # Photos are shrunk to this longer edge before the item is looked for: ample
 # for a 28-pixel result, and fast for a 12-megapixel phone photo. GrabCut,
 # the slow part, works on a copy at most GRABCUT_SIZE across.
@@ -78,8 +81,9 @@ class NoItemFound(LessonError):
 
 
 NO_ITEM = (
+    "没有找到物品，整张图片看起来都是背景；把物品放在颜色或明暗不同的背景上再拍",
     "found no item, the whole picture looks like background; photograph the "
-    "item on a background of another colour or brightness"
+    "item on a background of another colour or brightness",
 )
 
 
@@ -89,8 +93,10 @@ def opencv():
         import cv2
     except ImportError:
         raise LessonError(
+            "缺少 OpenCV（它在照片里找出物品）；运行 "
+            "python -m pip install -r requirements.txt",
             "OpenCV is missing (it finds the item in a photo); "
-            "run python -m pip install -r requirements.txt"
+            "run python -m pip install -r requirements.txt",
         ) from None
     return cv2
 
@@ -99,11 +105,15 @@ def open_image(path):
     """Open an image file, upright (EXIF rotation applied), fully read."""
     path = Path(path)
     if path.is_dir():
-        raise LessonError(f"{path}: is a folder, not an image; name the files in it")
+        raise LessonError(
+            "是文件夹，不是图片；请写出里面的文件",
+            "is a folder, not an image; name the files in it",
+            subject=path,
+        )
     if not path.is_file():
-        raise LessonError(f"{path}: no such file")
+        raise LessonError("没有这个文件", "no such file", subject=path)
     if path.stat().st_size == 0:
-        raise LessonError(f"{path}: the file is empty")
+        raise LessonError("文件是空的", "the file is empty", subject=path)
     try:
         with warnings.catch_warnings():
             # Large phone photos and odd EXIF blocks are fine here: say nothing.
@@ -121,17 +131,33 @@ def open_image(path):
         SyntaxError,
     ) as exc:
         if isinstance(exc, UnidentifiedImageError):
-            problem, fix = "not an image this program can read", READABLE
+            problem = ("不是这个程序能读的图片", "not an image this program can read")
+            fix = READABLE
         elif isinstance(exc, Image.DecompressionBombError):
-            problem = f"too many pixels to open safely ({exc})"
-            fix = "save a smaller copy (12 megapixels is plenty)"
+            problem = (
+                f"像素太多，无法安全打开（{exc}）",
+                f"too many pixels to open safely ({exc})",
+            )
+            fix = (
+                "另存一份小一些的（1200 万像素足够了）",
+                "save a smaller copy (12 megapixels is plenty)",
+            )
         elif isinstance(exc, OSError) and exc.errno is not None:  # permissions, say
-            problem = f"cannot open it ({exc.strerror})"
-            fix = "check that you may read it"
+            problem = (
+                f"无法打开（{exc.strerror}）",
+                f"cannot open it ({exc.strerror})",
+            )
+            fix = ("检查你是否有权限读它", "check that you may read it")
         else:  # the file names a format it can read, but its data is broken
-            problem = f"damaged, it cannot be read ({exc})"
-            fix = "copy or save the photo again, or try another one"
-        raise LessonError(f"{path}: {problem}; {fix}") from None
+            problem = (
+                f"文件损坏，读不出来（{exc}）",
+                f"damaged, it cannot be read ({exc})",
+            )
+            fix = (
+                "重新复制或保存这张照片，或者换一张",
+                "copy or save the photo again, or try another one",
+            )
+        raise data_error(path, problem, fix) from None
 
 
 def upright(image):
@@ -348,11 +374,11 @@ def prepare(image):
     if is_dataset_picture(rgb, opacity):
         gray = luma(rgb)
         if not gray.any():
-            raise NoItemFound(NO_ITEM)
+            raise NoItemFound(*NO_ITEM)
         return PreparedPhoto(np.rint(gray).astype(np.uint8), gray > 0, ())
     mask, ink, notes = find_item(rgb, opacity)
     if not mask.any():  # an empty picture would still get a confident answer
-        raise NoItemFound(NO_ITEM)
+        raise NoItemFound(*NO_ITEM)
     ink = crop(ink, mask)
     ink = match_brightness(ink, notes)
     return PreparedPhoto(centre(ink), mask, tuple(notes))
@@ -363,7 +389,7 @@ def prepare_file(path):
     try:
         return prepare(open_image(path))
     except NoItemFound as exc:
-        raise LessonError(f"{path}: {exc}") from None
+        raise LessonError(exc.chinese, exc.english, subject=path) from None
 
 
 def photo_probabilities(model, photos):

@@ -24,7 +24,10 @@ def run_python(args, what, **options):
     )
     if result.returncode != 0:
         last = (result.stderr.strip().splitlines() or ["no output"])[-1]
-        raise LessonError(f"{what} failed (exit {result.returncode}): {last}")
+        raise LessonError(
+            f"{what} 失败（退出码 {result.returncode}）：{last}",
+            f"{what} failed (exit {result.returncode}): {last}",
+        )
     return result
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from lesson import backends
-from lesson.console import both, label, short_path
+from lesson.console import both, fitted, label, short_path
 from lesson.data import CLASS_NAMES, keras_cache_dir
 from lesson.files import write_atomically, write_json, write_text
 from lesson.flags import DEFAULT_OUTPUT_DIR, as_argument
@@ -72,9 +72,10 @@ def print_overfitting(history, test_accuracy):
         )
     )
     print(
-        label("差距（训练 - 测试）", "Gap (training - test)"),
-        f"{gap:+.1f}",
-        both(*meaning),
+        fitted(
+            f"差距（训练 - 测试）：{gap:+.1f} {meaning[0]}",
+            f"Gap (training - test): {gap:+.1f} {meaning[1]}",
+        )
     )
 
 
@@ -167,7 +168,7 @@ def compare(first_metrics_path, metrics, output_dir, file_name="comparison.md"):
     settings = ("train_size", "test_size", "seed")
     if any(first.get(key) != metrics.get(key) for key in settings):
         print(
-            both(
+            fitted(
                 "注意：两次运行的训练集、测试集大小或种子不同",
                 "Note: the two runs differ in training size, test size or seed",
             )

@@ -1,6 +1,7 @@
 """Shared fixtures: every test runs with an empty, temporary home and Keras home."""
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -117,3 +118,66 @@ def assert_large_and_not_blank(path):
 def assert_nothing_written(folder):
     """After a refused run the output folder is absent or empty."""
     assert not folder.exists() or not any(folder.iterdir()), list(folder.iterdir())
+
+
+# The READMEs' output excerpts: (file, heading above the ```text block).
+README_EXCERPTS = {
+    "first_nn.py": [
+        ("README.md", "## What you will see"),
+        ("README.zh-CN.md", "## 你会看到什么"),
+    ],
+    "predict.py": [
+        ("README.md", "## Try it on your own photo"),
+        ("README.zh-CN.md", "## 用你自己的照片试试"),
+    ],
+}
+# Durations change from run to run: "2s", "918us/step", "Fit time: 11.5 s".
+DURATION = re.compile(r"\b\d+(?:\.\d+)?(?:s|ms|us)\b|\b\d+\.\d+ s\b")
+NUMBER = re.compile(r"[-+]?\d+\.\d+")
+
+
+def readme_excerpt(name, heading):
+    """The lines of the first ```text block under heading in a README."""
+    text = (REPO / name).read_text(encoding="utf-8")
+    assert heading in text, f"{name}: no {heading!r}"
+    section = text.split(heading, 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```text\n(.*?)```", section, re.S)
+    assert block, f"{name}: no ```text block under {heading!r}"
+    return block.group(1).splitlines()
+
+
+def same_line(excerpt_line, printed_line):
+    """Word for word, with durations left out and decimals allowed to differ
+    a little (another processor rounds a little differently)."""
+    shown, printed = DURATION.sub("<t>", excerpt_line), DURATION.sub(
+        "<t>", printed_line
+    )
+    if NUMBER.split(shown) != NUMBER.split(printed):
+        return False
+    return all(
+        abs(float(a) - float(b)) <= max(0.01, 0.05 * abs(float(a)))
+        for a, b in zip(NUMBER.findall(shown), NUMBER.findall(printed))
+    )
+
+
+def assert_excerpts_match(script, output):
+    """Each README excerpt of script's output: its lines, in order, in output
+    ("..." stands for lines left out)."""
+    printed = output.splitlines()
+    for name, heading in README_EXCERPTS[script]:
+        position = 0
+        for line in readme_excerpt(name, heading):
+            if line.strip() in ("...", "…"):
+                continue
+            found = next(
+                (
+                    index
+                    for index in range(position, len(printed))
+                    if same_line(line, printed[index])
+                ),
+                None,
+            )
+            assert (
+                found is not None
+            ), f"{name} shows a line the run does not print: {line!r}"
+            position = found + 1

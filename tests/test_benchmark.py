@@ -192,7 +192,11 @@ def test_tools_answer_a_bad_flag_with_one_error_line(run_script, tool, args, mes
     assert result.returncode == 1
     if message.endswith("--no-such-flag"):  # and where the flags are listed
         message += f"; python {REPO / tool} --help lists them"
-    assert result.stderr.strip().splitlines() == [message]
+    [line] = result.stderr.strip().splitlines()
+    # Chinese first, then the English.
+    english = message.removeprefix("error: ")
+    assert line.startswith("error: ") and line.endswith(f" / {english}")
+    assert re.search(r"[\u4e00-\u9fff]", line.removesuffix(english))
 
 
 def test_make_notebook_checks_images_first_and_reports_a_slow_cell(
@@ -206,7 +210,8 @@ def test_make_notebook_checks_images_first_and_reports_a_slow_cell(
     result = run_script("docs/make_notebook.py", *common, "--images", a_file)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        f"error: {a_file}: is a file, not a folder; pass --images a folder"
+        f"error: {a_file}：是文件，不是文件夹；给 --images 一个文件夹 / "
+        "is a file, not a folder; pass --images a folder"
     ]
     assert not list(notebooks.glob("*.ipynb"))  # no lesson ran
     images = tmp_path / "images"

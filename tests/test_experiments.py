@@ -12,6 +12,8 @@ from conftest import assert_nothing_written, assert_one_line_error
 def test_tiny_grid_trains_once_per_width_and_chooses_by_validation(
     run_script, tmp_path
 ):
+    import experiments
+
     out = tmp_path / "out"
     args = ["--hidden-units", "16", "32", "--epochs", "1", "2"]
     args += ["--train-size", "3000", "--validation-size", "1000", "--test-size", "1000"]
@@ -63,7 +65,13 @@ def test_tiny_grid_trains_once_per_width_and_chooses_by_validation(
     }
     assert results["settings"]["validation_size"] == 1000
 
-    table = (out / "experiments.md").read_text(encoding="utf-8").splitlines()
+    written = (out / "experiments.md").read_text(encoding="utf-8").splitlines()
+    assert written[:3] == [
+        experiments.TABLE_CAPTION[0],
+        "",
+        experiments.TABLE_CAPTION[1],
+    ]
+    table = [line for line in written if line.startswith("|")]
     assert len(table) == 2 + 4 and sum("✓" in line for line in table) == 1
     chosen_line = next(line for line in table if "✓" in line)
     assert chosen_line.startswith(f"| {best['hidden_units']} | {best['epochs']} |")
@@ -95,12 +103,10 @@ def test_any_console_encoding_finishes(run_script, clean_env, tmp_path, encoding
     result = run_script("experiments.py", *args, env=env, encoding=encoding)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    chosen = (
-        "按验证准确率选出" if encoding == "cp936" else "Chosen by validation accuracy"
-    )
+    chosen = "按验证准确率选出" if encoding == "cp936" else "Chosen by validation:"
     assert chosen in result.stdout
     # Symbols these consoles lack print as ASCII, not "?".
-    assert "| training - validation gap |" in result.stdout
+    assert "gap = training - validation" in result.stdout
 
 
 def test_time_left_counts_wider_layers_as_slower(capsys):
@@ -114,7 +120,7 @@ def test_time_left_counts_wider_layers_as_slower(capsys):
     progress.epoch_done(512, 1)
     progress.epoch_done(512, 2)
     left = [
-        re.search(r"about (\d+):(\d+) left", line).groups()
+        re.search(r"left ~(\d+):(\d+)$", line).groups()
         for line in capsys.readouterr().out.splitlines()
     ]
     seconds = [60 * int(minutes) + int(rest) for minutes, rest in left]
@@ -130,7 +136,8 @@ def test_a_folder_where_a_result_goes_stops_before_any_training(run_script, tmp_
     (out / "experiments.md").write_text("the table of an earlier run")
     result = run_script("experiments.py", "--output-dir", out)
     assert_one_line_error(result)
-    assert "experiments.png: is a folder, where a result file goes" in result.stderr
+    assert "experiments.png：这里要写结果文件，却是一个文件夹" in result.stderr
+    assert "/ is a folder, where a result file goes" in result.stderr
     assert (out / "experiments.md").read_text() == "the table of an earlier run"
     assert not (out / "experiments.json").exists()
     assert "epoch" not in result.stdout  # no training started

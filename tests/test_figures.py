@@ -1,8 +1,10 @@
 """The lesson's pictures and its notebook form: saved headless, under their own steps."""
 
 import json
+import os
 import re
 import shlex
+import warnings
 
 import numpy as np
 import pytest
@@ -23,6 +25,61 @@ FIGURES = [
     "step10_confident_mistakes",
 ]
 NOTEBOOK_FLAGS = "--epochs 2 --train-size 1000 --test-size 200"
+
+
+def saved_pixels(figure, path):
+    """Save figure as a PNG, failing on any glyph the font lacks; its pixels."""
+    import matplotlib.image
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="Glyph .* missing")
+        figure.savefig(path, dpi=50)
+    return matplotlib.image.imread(path)
+
+
+def title_only(text, path):
+    import matplotlib.pyplot as plt
+
+    figure = plt.figure(figsize=(2, 1))
+    figure.suptitle(text, fontsize=40)
+    try:
+        return saved_pixels(figure, path)
+    finally:
+        plt.close(figure)
+
+
+def test_figures_speak_chinese_with_english_where_a_chinese_font_is_installed(
+    tmp_path,
+):
+    if figures.chinese_font() is None:
+        if os.environ.get("REQUIRE_CHINESE_FONT"):
+            pytest.fail("no Chinese font; install fonts-noto-cjk")
+        pytest.skip("no Chinese font installed here")
+    labels = np.arange(10)
+    grid = figures.image_grid(np.zeros((10, 28, 28)), labels, count=10)
+    texts = [grid._suptitle.get_text()] + [a.get_xlabel() for a in grid.axes]
+    assert texts[0] == "训练集的前 10 张图片 / The first 10 training images"
+    assert texts[10] == "踝靴\nAnkle boot"
+    saved_pixels(grid, tmp_path / "grid.png")  # every glyph drawn
+    # Two different characters look different: glyphs, not the same empty box.
+    assert not np.array_equal(
+        title_only("中", tmp_path / "a.png"), title_only("文", tmp_path / "b.png")
+    )
+
+
+def test_figures_are_in_english_alone_without_a_chinese_font(tmp_path, monkeypatch):
+    monkeypatch.setattr(figures, "chinese_font", lambda: None)
+    probabilities = np.full((12, 10), 0.01)
+    probabilities[:, 9] = 0.91
+    labels = np.array([9] * 6 + [7] * 6)
+    figure = figures.prediction_grid(np.zeros((12, 28, 28)), probabilities, labels)
+    texts = [figure._suptitle.get_text()] + [
+        text for a in figure.axes for text in (a.get_title(), a.get_xlabel())
+    ]
+    assert texts[0] == "Predictions on test images: blue right, red wrong"
+    assert "Ankle boot 91%\n(true: Sneaker)" in texts
+    assert not any(re.search(r"[\u4e00-\u9fff]", text) for text in texts)
+    saved_pixels(figure, tmp_path / "grid.png")
 
 
 def test_headless_show_says_there_is_no_display(subset_run):

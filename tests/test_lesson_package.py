@@ -132,10 +132,14 @@ def test_a_broken_bundled_copy_says_how_to_restore_it(tmp_path, monkeypatch):
 def test_take_first_refuses_more_than_there_are(arrays):
     images, labels = data.take_first(*arrays[1], 5, "--test-size")
     assert len(images) == len(labels) == 5
-    with pytest.raises(
-        errors.LessonError, match="--test-size 10001: there are only 10000"
-    ):
+    with pytest.raises(errors.LessonError) as raised:
         data.take_first(*arrays[1], 10001, "--test-size")
+    assert raised.value.text(chinese=False) == (
+        "--test-size 10001: there are only 10000 examples"
+    )
+    assert str(raised.value) == (
+        "--test-size 10001：只有 10000 个样本 / there are only 10000 examples"
+    )
 
 
 def test_first_nn_uses_the_tutorials_class_names():
@@ -192,7 +196,7 @@ def test_compile_settings_are_read_back_from_the_model():
     compiled = model.compile_model(model.build_model())
     assert model.compile_settings(compiled) == (
         "optimizer=Adam, loss=SparseCategoricalCrossentropy(from_logits=True), "
-        "metrics=['accuracy'], steps_per_execution=32, jit_compile=True"
+        "metrics=['accuracy'],\nsteps_per_execution=32, jit_compile=True"
     )
     other = model.build_model()
     other.compile(optimizer="sgd", loss="mse", steps_per_execution=4)
@@ -222,8 +226,12 @@ def test_failed_write_leaves_nothing_behind_and_says_which_file(tmp_path):
         temporary.write_text("half")
         raise OSError(28, "No space left on device")
 
-    with pytest.raises(errors.LessonError, match="metrics.json: cannot write it"):
+    with pytest.raises(errors.LessonError) as raised:
         files.write_atomically(tmp_path / "metrics.json", fail_halfway)
+    assert raised.value.text(chinese=False).startswith(
+        f"{tmp_path / 'metrics.json'}: cannot write it (No space left on device)"
+    )
+    assert "无法写入" in str(raised.value)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -302,7 +310,12 @@ def test_short_path_writes_the_home_as_a_tilde(tmp_path):
     "raised, status, line",
     [
         (errors.LessonError("x.png: no such file"), 1, "error: x.png: no such file"),
-        (KeyboardInterrupt(), 130, "error: interrupted"),
+        (
+            errors.LessonError("没有这个文件", "no such file", subject="x.png"),
+            1,
+            "error: x.png：没有这个文件 / no such file",
+        ),
+        (KeyboardInterrupt(), 130, "error: 已中断 / interrupted"),
     ],
 )
 def test_guard_turns_errors_into_one_line_and_a_status(capsys, raised, status, line):
@@ -438,6 +451,7 @@ def test_a_mistyped_flag_gets_the_flag_it_resembles():
     with pytest.raises(errors.LessonError) as raised:
         flags.parse_lesson_flags(["--hiden-units", "64"])
     assert str(raised.value) == (
+        "无法识别的参数：--hiden-units 64；是不是想用 --hidden-units？ / "
         "unrecognized arguments: --hiden-units 64; did you mean --hidden-units?"
     )
     with pytest.raises(errors.LessonError, match="; .*--help lists them$"):
@@ -447,11 +461,30 @@ def test_a_mistyped_flag_gets_the_flag_it_resembles():
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["--train-size", "60001"], "--train-size: must be from 1 to 60000, got 60001"),
-        (["--test-size", "10001"], "--test-size: must be from 1 to 10000, got 10001"),
-        (["--data-dir", "NO_SUCH"], "--data-dir: NO_SUCH: no such folder"),
-        (["--data-dir", "A_FILE"], "--data-dir: A_FILE: is a file, not a folder"),
-        (["--data-dir", ""], "--data-dir: the folder name is empty"),
+        (
+            ["--train-size", "60001"],
+            "参数 --train-size：要在 1 到 60000 之间，却是 60001 / "
+            "argument --train-size: must be from 1 to 60000, got 60001",
+        ),
+        (
+            ["--test-size", "10001"],
+            "参数 --test-size：要在 1 到 10000 之间，却是 10001 / "
+            "argument --test-size: must be from 1 to 10000, got 10001",
+        ),
+        (
+            ["--data-dir", "NO_SUCH"],
+            "参数 --data-dir：NO_SUCH：没有这个文件夹 / "
+            "argument --data-dir: NO_SUCH: no such folder",
+        ),
+        (
+            ["--data-dir", "A_FILE"],
+            "参数 --data-dir：A_FILE：是文件，不是文件夹 / "
+            "argument --data-dir: A_FILE: is a file, not a folder",
+        ),
+        (
+            ["--data-dir", ""],
+            "参数 --data-dir：文件夹名是空的 / argument --data-dir: the folder name is empty",
+        ),
     ],
 )
 def test_data_flags_are_checked_before_any_work(tmp_path, argv, message):
@@ -462,7 +495,7 @@ def test_data_flags_are_checked_before_any_work(tmp_path, argv, message):
     for name, path in names.items():
         message = message.replace(name, path)
     assert flags.parse_lesson_flags(["--train-size", "60000"]).train_size == 60000
-    with pytest.raises(errors.LessonError, match=f"^argument {re.escape(message)}$"):
+    with pytest.raises(errors.LessonError, match=f"^{re.escape(message)}$"):
         flags.parse_lesson_flags(argv)
 
 

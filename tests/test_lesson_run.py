@@ -2,6 +2,7 @@
 
 import json
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,10 +14,12 @@ import tensorflow as tf
 from conftest import (
     ONE_EPOCH_SUBSET,
     REPO,
+    assert_excerpts_match,
     assert_nothing_written,
     assert_one_line_error,
 )
 from lesson import data, model
+from lesson.console import MOST_COLUMNS, columns
 
 TINY = ["--epochs", "1", "--train-size", "500", "--test-size", "100"]
 
@@ -218,21 +221,34 @@ def test_ctrl_c_is_one_line_and_exit_130(clean_env, tmp_path, script, args, mark
     )
     assert marker in stdout
     assert status == 130, stderr
-    assert stderr == "error: interrupted\n"
+    assert stderr == "error: 已中断 / interrupted\n"
     assert not [p.name for p in out.iterdir() if p.suffix in (".keras", ".json")]
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
 
 
 def test_full_default_recipe_reaches_the_tutorials_accuracy(run_script, tmp_path):
-    """The acceptance run: the tutorial's full recipe, as `python first_nn.py`."""
+    """The acceptance run: the tutorial's full recipe, as `python first_nn.py >
+    log.txt`, printing what the READMEs show, in lines of at most 100 columns."""
     result = run_script("first_nn.py")
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     out = result.stdout
     assert "(60000, 28, 28)" in out and "(10000, 28, 28)" in out
     assert "First label: 9\n" in out and "Its class: Ankle boot\n" in out
-    assert out.count("1875/1875") >= 10
+    assert out.count("1875/1875") == 10
     assert "Epoch 10/10" in out
+    assert "\x1b" not in out and "\r" not in out and "\b" not in out
+    for done, total in re.findall(r"\b(\d+)/(\d+) ", out):
+        assert int(done) <= int(total)
+    assert max(map(columns, out.splitlines())) <= MOST_COLUMNS
+    assert_excerpts_match("first_nn.py", out)
+    # The READMEs' next command, with this run's model.
+    (tmp_path / "docs" / "images").mkdir(parents=True)
+    example = "docs/images/example_boot.jpg"
+    shutil.copy(REPO / example, tmp_path / example)
+    answer = run_script("predict.py", example)
+    assert answer.returncode == 0, answer.stderr
+    assert_excerpts_match("predict.py", answer.stdout)
     accuracy = float(re.search(r"Test accuracy: ([0-9.]+)", out).group(1))
     assert accuracy >= 0.87
     metrics = json.loads(

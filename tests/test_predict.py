@@ -5,6 +5,7 @@ import re
 import subprocess
 import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -128,13 +129,14 @@ def test_printed_line_lists_the_top_classes(trained, tmp_path, run_script):
     Image.fromarray(upscale(white_background(images[0]))).save(photo)
     result = run_script(  # flags before and after the file, as learners type them
         "predict.py",
-        *["--model", path, photo, "--top", "2", "--save-inputs", tmp_path / "seen"],
+        *["--model", path, "shoe.png", "--top", "2", "--save-inputs", "seen"],
     )
     assert result.returncode == 0, result.stderr
     line, saved_line = result.stdout.strip().splitlines()
     seen = tmp_path / "seen" / "shoe.png"
-    assert saved_line == f"  模型看到的图片 / Picture the model saw: {seen}"
-    assert line.startswith(f"{photo}: ") and line.count("%") == 2 and "  （" in line
+    shown = Path("seen") / "shoe.png"  # as given: relative to where it runs
+    assert saved_line == f"  模型看到的图片 / Picture the model saw: {shown}"
+    assert line.startswith("shoe.png: ") and line.count("%") == 2 and "  （" in line
     best = data.CLASS_NAMES[int(np.argmax(probabilities[0]))]
     assert "（" in line and line.split(": ", 1)[1].startswith(best)
     saved = np.asarray(Image.open(seen))
@@ -202,8 +204,10 @@ def test_a_model_path_of_the_wrong_kind_gets_a_short_message(tmp_path, name, mes
         path.write_text("text")
     else:
         path.mkdir()
-    with pytest.raises(LessonError, match=f"^{re.escape(str(path))}: {message}"):
+    with pytest.raises(LessonError) as raised:
         load_trained_model(path)
+    assert re.match(f"{re.escape(str(path))}: {message}", raised.value.text(False))
+    assert str(raised.value).startswith(f"{path}：")  # the Chinese comes first
 
 
 def test_a_file_that_is_not_a_model_is_refused(tmp_path, run_script):
@@ -275,10 +279,12 @@ def test_good_images_are_still_classified_beside_bad_ones(
     good = tmp_path / "good.png"
     Image.fromarray(trained[2][0]).save(good)
     bad = [image for image, _ in bad_inputs(tmp_path).values()]
-    result = run_script("predict.py", bad[0], good, *bad[1:], "--model", trained[0])
+    result = run_script(
+        "predict.py", bad[0], good.name, *bad[1:], "--model", trained[0]
+    )
     assert result.returncode == 1
     assert (
-        result.stdout.startswith(f"{good}: ") and len(result.stdout.splitlines()) == 1
+        result.stdout.startswith("good.png: ") and len(result.stdout.splitlines()) == 1
     )
     errors = result.stderr.strip().splitlines()
     assert len(errors) == 4 and all(line.startswith("error: ") for line in errors)
@@ -435,11 +441,13 @@ def test_a_pair_and_a_hard_background_get_a_note(tmp_path, trained, run_script):
     path = tmp_path / "pair.png"
     Image.fromarray(pair).save(path)
     assert "several" in photos.prepare_file(path).notes
-    result = run_script("predict.py", path, "--model", trained[0])
+    result = run_script("predict.py", path.name, "--model", trained[0])
     assert result.returncode == 0, result.stderr
-    first, note = result.stdout.splitlines()
-    assert first.startswith(f"{path}: ")
-    assert note.startswith("  注意：") and "Note: the photo seems to show more" in note
+    first, *note = result.stdout.splitlines()
+    assert first.startswith("pair.png: ")
+    # Chinese, then English on a line of its own where both do not fit in 100.
+    assert note[0].startswith("  注意：") and all(n.startswith("  ") for n in note)
+    assert "Note: the photo seems to show more" in " ".join(note)
     sheet = np.full((120, 120, 3), 200)  # a striped, grainy bed sheet
     sheet[::6] = sheet[1::6] = 120
     sheet += np.random.default_rng(2).integers(-10, 10, sheet.shape)
@@ -454,7 +462,8 @@ def test_tiny_or_thin_photos_are_prepared_or_refused_in_one_line(shape):
     try:
         prepared = photos.prepare(Image.fromarray(noise))
     except photos.NoItemFound as exc:
-        assert shape == (1, 1) and str(exc) == photos.NO_ITEM  # its border is all
+        assert shape == (1, 1)  # its border is all of it
+        assert (exc.chinese, exc.english) == photos.NO_ITEM
     else:
         assert prepared.picture.shape == (28, 28) and "background" in prepared.notes
 
@@ -464,8 +473,9 @@ def test_tiny_or_thin_photos_are_prepared_or_refused_in_one_line(shape):
 def test_a_picture_with_no_item_is_refused(tmp_path, size, shade):
     blank = tmp_path / "blank.png"
     Image.fromarray(np.full((size, size), shade, np.uint8)).save(blank)
-    with pytest.raises(LessonError, match=f"^{re.escape(str(blank))}: found no item"):
+    with pytest.raises(LessonError) as raised:
         photos.prepare_file(blank)
+    assert str(raised.value) == f"{blank}：{photos.NO_ITEM[0]} / {photos.NO_ITEM[1]}"
 
 
 def test_a_blank_photo_gets_an_error_line_not_an_answer(trained, tmp_path, run_script):
@@ -475,7 +485,9 @@ def test_a_blank_photo_gets_an_error_line_not_an_answer(trained, tmp_path, run_s
     Image.fromarray(upscale(white_background(images[0]))).save(shoe)
     result = run_script("predict.py", blank, shoe, "--model", path)
     assert result.returncode == 1
-    assert result.stderr.splitlines() == [f"error: {blank}: {photos.NO_ITEM}"]
+    assert result.stderr.splitlines() == [
+        f"error: {blank}：{photos.NO_ITEM[0]} / {photos.NO_ITEM[1]}"
+    ]
     assert result.stdout.startswith(f"{shoe}: ") and str(blank) not in result.stdout
 
 

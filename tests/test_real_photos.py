@@ -65,7 +65,7 @@ def test_the_default_models_on_real_photos(default_models, run_script, tmp_path)
         # Well ahead of what typical tutorials do with the same model.
         assert all(results["all"] >= results[name] + 0.15 for name in typical), results
     # Where the preparation stands now (the targets are printed, and the
-    # README says which are met): shop photos right 9 times in 10 or more,
+    # docs/photos.md says which are met): shop photos right 9 times in 10 or more,
     # photos of clothes lying flat far less often.
     assert cnn_results["product-white-bg"] >= 0.90
     assert dense_results["product-white-bg"] >= 0.80
