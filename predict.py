@@ -1,7 +1,10 @@
-"""Classify your own clothing photos with the model first_nn.py trained.
+"""Classify your own clothing photos with the best model the lessons trained.
 
     python predict.py shoe.jpg shirt.png
     python predict.py photos/*.jpg --top 5 --save-inputs seen/
+
+The model is first_cnn.py's where it has run, else first_nn.py's (--model
+names another).
 
 Each photo is turned into what the model learned from by lesson/photos.py
 (find the item, trim, shrink to 28x28, light item on a dark background),
@@ -25,9 +28,7 @@ from lesson.errors import LessonError
 from lesson.files import prepare_output_dir, write_atomically
 from lesson.flags import DEFAULT_OUTPUT_DIR, parser, positive_int
 from lesson.model import load_trained_model
-from lesson.results import MODEL_FILE
-
-DEFAULT_MODEL = DEFAULT_OUTPUT_DIR / MODEL_FILE
+from lesson.results import MODELS_BEST_FIRST, best_model
 
 
 def top_classes(probabilities, k):
@@ -73,12 +74,13 @@ def notes(photo):
     ]
 
 
-def as_json(image, photo, probabilities, k, seen=None):
+def as_json(image, photo, probabilities, k, seen=None, model=None):
     best = top_classes(probabilities, 1)[0]
     saved = {} if seen is None else {"picture_the_model_saw": str(seen)}
     return json.dumps(
         {
             "image": str(image),
+            "model": str(model),
             **saved,
             **best,
             "probabilities": [float(p) for p in probabilities],
@@ -96,25 +98,62 @@ def save_image(path, pixels):
     )
 
 
+# What --save-inputs writes for each image, besides NAME.png.
+SAVED_BESIDE = (".mask", ".panel")
+PANEL_GAP = 8  # white pixels between the panel's three parts
+
+
+def panel(image, photo):
+    """The photo, the pixels taken for the item (white) and the 28x28 picture
+    the model saw, enlarged without smoothing, side by side on white: where
+    an answer came from, at a glance."""
+    height, width = photo.item_mask.shape  # the photo as shrunk for the search
+    shown = photos.open_image(image).convert("RGBA").resize((width, height))
+    white = Image.new("RGBA", shown.size, "white")
+    parts = [
+        Image.alpha_composite(white, shown).convert("RGB"),
+        Image.fromarray(photo.item_mask.astype(np.uint8) * 255).convert("RGB"),
+        Image.fromarray(photo.picture)
+        .resize((height, height), Image.Resampling.NEAREST)
+        .convert("RGB"),
+    ]
+    sheet = Image.new(
+        "RGB",
+        (sum(part.width for part in parts) + PANEL_GAP * (len(parts) - 1), height),
+        "white",
+    )
+    left = 0
+    for part in parts:
+        sheet.paste(part, (left, 0))
+        left += part.width + PANEL_GAP
+    return np.asarray(sheet)
+
+
 def save_inputs(folder, pictures):
     """Write what the model saw for each image: folder/<image name>.png, the
-    28x28 picture, and folder/<image name>.mask.png, the pixels taken for the
-    item (white) in the photo as shrunk for the search (photos.WORKING_SIZE).
+    28x28 picture; folder/<image name>.mask.png, the pixels taken for the
+    item (white) in the photo as shrunk for the search (photos.WORKING_SIZE);
+    and folder/<image name>.panel.png, the photo, that mask and the picture
+    side by side (panel()).
     Returns the pictures' paths, in order (a name taken twice gets -2, -3, …)."""
     used = set()
     paths = []
     for image, photo in pictures:
         name = Path(image).stem or "image"
         candidate, number = name, 1
-        # Neither name taken yet (Windows and macOS ignore case).
-        while {candidate.casefold(), f"{candidate}.mask".casefold()} & used:
+
+        def names(stem):  # casefolded: Windows and macOS ignore case
+            return {f"{stem}{end}".casefold() for end in ("", *SAVED_BESIDE)}
+
+        while names(candidate) & used:  # none of its names taken yet
             number += 1
             candidate = f"{name}-{number}"
-        used |= {candidate.casefold(), f"{candidate}.mask".casefold()}
+        used |= names(candidate)
         save_image(folder / f"{candidate}.png", photo.picture)
         save_image(
             folder / f"{candidate}.mask.png", photo.item_mask.astype(np.uint8) * 255
         )
+        save_image(folder / f"{candidate}.panel.png", panel(image, photo))
         paths.append(folder / f"{candidate}.png")
     return paths
 
@@ -144,8 +183,12 @@ def parse_args(argv=None):
         "--model",
         metavar="PATH",
         type=Path,
-        default=DEFAULT_MODEL,
-        help="训练好的模型\nthe trained model",
+        default=None,
+        help="训练好的模型（默认：outputs 里最好的一个，"
+        + "，否则 ".join(MODELS_BEST_FIRST)
+        + "）\nthe trained model (default: the best in outputs, "
+        + ", else ".join(MODELS_BEST_FIRST)
+        + ")",
     )
     flags.add_argument(
         "--top",
@@ -164,9 +207,11 @@ def parse_args(argv=None):
         metavar="DIR",
         type=Path,
         default=None,
-        help="保存模型看到的 28x28 图片，以及被当作衣物的像素（NAME.mask.png）\n"
-        "save the 28x28 picture the model saw for each image, and the "
-        "pixels taken for the item (NAME.mask.png)",
+        help="保存模型看到的 28x28 图片、被当作衣物的像素（NAME.mask.png），"
+        "以及照片、像素和图片并排的一张图（NAME.panel.png）\n"
+        "save the 28x28 picture the model saw for each image, the "
+        "pixels taken for the item (NAME.mask.png), and the photo, those pixels "
+        "and the picture side by side (NAME.panel.png)",
     )
     backends.add_backend_argument(flags)
     try:
@@ -186,7 +231,10 @@ def classify(args):
     """Print the answer for each readable image; return 1 if any could not be read."""
     if args.save_inputs is not None:  # refuse a bad folder before any work
         args.save_inputs = prepare_output_dir(args.save_inputs, "--save-inputs")
+    args.model = args.model or best_model(DEFAULT_OUTPUT_DIR)
     model = load_trained_model(args.model)
+    if not args.json:  # each JSON object names it
+        print(label("模型", "Model"), args.model)
     failed = False
     pictures = []
     for image in args.images:
@@ -208,7 +256,7 @@ def classify(args):
                 failed = True
         for (image, photo), row, seen in zip_longest(pictures, probabilities, saved):
             if args.json:
-                print(as_json(image, photo, row, args.top, seen))
+                print(as_json(image, photo, row, args.top, seen, args.model))
                 continue
             lines = [describe(image, row, args.top), *notes(photo)]
             if seen is not None:

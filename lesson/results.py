@@ -16,6 +16,20 @@ from lesson.flags import DEFAULT_OUTPUT_DIR, as_argument
 MODEL_FILE = "fashion_mnist.keras"
 CNN_MODEL_FILE = "fashion_mnist_cnn.keras"  # first_cnn.py's
 METRICS_FILE = "metrics.json"
+# The lessons' models, the most capable first (on the test set and on real
+# photos): predict.py and the page answer with the first one there is.
+MODELS_BEST_FIRST = (CNN_MODEL_FILE, MODEL_FILE)
+
+
+def best_model(output_dir=DEFAULT_OUTPUT_DIR):
+    """The most capable model the lessons saved in output_dir; the first
+    lesson's path when there is none (its error says how to make one)."""
+    for name in MODELS_BEST_FIRST:
+        if (Path(output_dir) / name).is_file():
+            return Path(output_dir) / name
+    return Path(output_dir) / MODEL_FILE
+
+
 LIBRARIES = ("tensorflow", "keras", "numpy", "matplotlib")
 
 

@@ -187,7 +187,8 @@ def test_the_page_gives_predict_py_answer(models, tmp_path, run_script):
                 top_class((bars,)) == f"{row['class_name']}（{row['class_name_zh']}）"
             )
             assert picture.shape == (280, 280) and picture.max() > 0
-            assert message == ""  # these photos look like the training pictures
+            # Which model answered; no note: these look like the training pictures.
+            assert message == f"模型 / Model：{choice}"
 
 
 def test_the_picture_is_enlarged_without_smoothing():
@@ -212,6 +213,15 @@ def test_bad_files_get_a_message_and_the_next_photo_works(models, tmp_path):
         )  # the learner's file name, not the server's copy
         bars, _, _ = app.answer(classifier, models, {"path": str(EXAMPLES[0])}, choice)
         assert bars and abs(sum(bars.values()) - 1) < 1e-5, kind
+
+
+def test_models_are_offered_best_first_and_the_next_command_is_named(models, tmp_path):
+    found = app.available_models(models)
+    assert [path.name for path in found.values()] == [CNN_MODEL_FILE, MODEL_FILE]
+    assert not app.only_the_first_model(found)
+    (tmp_path / MODEL_FILE).write_bytes((models / MODEL_FILE).read_bytes())
+    assert app.only_the_first_model(app.available_models(tmp_path))
+    assert "python first_cnn.py" in app.BETTER_MODEL[0] + app.BETTER_MODEL[1]
 
 
 def test_without_a_model_the_page_names_the_command(tmp_path):
@@ -367,7 +377,8 @@ def test_the_page_in_a_real_browser_with_no_network(models, tmp_path, run_script
     if isolated:
         assert seen["network_interfaces"] == ["lo"]
     assert seen["foreign_requests"] == []
-    expected = predict_py(run_script, models / MODEL_FILE, EXAMPLES[:2])
+    # The page starts with the best model there is: the second lesson's.
+    expected = predict_py(run_script, models / CNN_MODEL_FILE, EXAMPLES[:2])
     for key, row in zip(("boot", "pullover"), expected):
         lines = seen[key].splitlines()
         # The bars' title, then the top class, then each bar's name and percentage.

@@ -2,6 +2,7 @@
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import warnings
@@ -29,9 +30,16 @@ from lesson.model import (
     predict_probabilities,
     train,
 )
-from lesson.results import MODEL_FILE
+from lesson.results import CNN_MODEL_FILE, MODEL_FILE, best_model
 
 HELD_OUT = 200  # test images turned into "photos"
+
+
+def answers(result, model):
+    """predict.py's lines after the first, which names the model that answers."""
+    first, *rest = result.stdout.splitlines()
+    assert first == f"模型 / Model: {model}"
+    return rest
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +89,7 @@ def test_dataset_style_png_passes_through_unchanged(trained, tmp_path, run_scrip
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [row["image"] for row in rows] == [str(f) for f in files]
+    assert {row["model"] for row in rows} == {str(path)}  # each names its model
     for row, expected in zip(rows, probabilities):
         np.testing.assert_allclose(row["probabilities"], expected, atol=1e-6)
         assert sum(row["probabilities"]) == pytest.approx(1.0, abs=1e-5)
@@ -124,6 +133,8 @@ def test_exif_orientation_is_honoured(tmp_path):
 
 
 def test_printed_line_lists_the_top_classes(trained, tmp_path, run_script):
+    import predict
+
     path, _, images, _, probabilities = trained
     photo = tmp_path / "shoe.png"
     Image.fromarray(upscale(white_background(images[0]))).save(photo)
@@ -132,7 +143,7 @@ def test_printed_line_lists_the_top_classes(trained, tmp_path, run_script):
         *["--model", path, "shoe.png", "--top", "2", "--save-inputs", "seen"],
     )
     assert result.returncode == 0, result.stderr
-    line, saved_line = result.stdout.strip().splitlines()
+    line, saved_line = answers(result, path)
     seen = tmp_path / "seen" / "shoe.png"
     shown = Path("seen") / "shoe.png"  # as given: relative to where it runs
     assert saved_line == f"  模型看到的图片 / Picture the model saw: {shown}"
@@ -143,6 +154,17 @@ def test_printed_line_lists_the_top_classes(trained, tmp_path, run_script):
     assert saved.shape == (28, 28)
     mask = np.asarray(Image.open(tmp_path / "seen" / "shoe.mask.png"))
     assert mask.shape == (224, 224) and set(np.unique(mask)) == {0, 255}
+    # The panel: the photo, the mask and the picture enlarged, side by side.
+    sheet = np.asarray(Image.open(tmp_path / "seen" / "shoe.panel.png"))
+    gap = predict.PANEL_GAP
+    assert sheet.shape == (224, 3 * 224 + 2 * gap, 3)
+    np.testing.assert_array_equal(
+        sheet[:, 224 + gap : 2 * 224 + gap, 0], mask
+    )  # the mask, as saved
+    enlarged = sheet[4::8, 2 * (224 + gap) + 4 :: 8, 0]  # one pixel of each square
+    np.testing.assert_array_equal(enlarged, saved)
+    photo_part = sheet[:, :224]
+    assert photo_part.std() > 10  # the photo itself, not a blank
 
 
 @pytest.mark.parametrize("unbuffered", ["1", None])
@@ -283,9 +305,8 @@ def test_good_images_are_still_classified_beside_bad_ones(
         "predict.py", bad[0], good.name, *bad[1:], "--model", trained[0]
     )
     assert result.returncode == 1
-    assert (
-        result.stdout.startswith("good.png: ") and len(result.stdout.splitlines()) == 1
-    )
+    [line] = answers(result, trained[0])
+    assert line.startswith("good.png: ")
     errors = result.stderr.strip().splitlines()
     assert len(errors) == 4 and all(line.startswith("error: ") for line in errors)
     assert "Traceback" not in result.stderr
@@ -322,7 +343,28 @@ def test_any_console_encoding_prints_the_answer(
     expected = data.CLASS_NAMES[best]
     if encoding == "cp936":
         expected += f"（{data.CLASS_NAMES_ZH[best]}）"
-    assert result.stdout.startswith(f"{photo}: {expected} ")
+    model = "Model" if encoding == "cp1252" else "模型 / Model"
+    assert result.stdout.startswith(f"{model}: {trained[0]}\n{photo}: {expected} ")
+
+
+def test_without_model_the_best_the_lessons_saved_answers(
+    trained, tmp_path, run_script
+):
+    photo = tmp_path / "boot.png"
+    Image.fromarray(trained[2][0]).save(photo)
+    outputs = tmp_path / "outputs"
+    outputs.mkdir()
+    shutil.copy(trained[0], outputs / MODEL_FILE)
+    first = run_script("predict.py", photo.name)
+    assert first.returncode == 0, first.stderr
+    assert answers(first, Path("outputs") / MODEL_FILE)[0].startswith("boot.png: ")
+    # Once the second lesson has run, its model answers (here a copy, by name).
+    shutil.copy(trained[0], outputs / CNN_MODEL_FILE)
+    second = run_script("predict.py", photo.name)
+    assert answers(second, Path("outputs") / CNN_MODEL_FILE) == answers(
+        first, Path("outputs") / MODEL_FILE
+    )
+    assert best_model(outputs) == outputs / CNN_MODEL_FILE
 
 
 def test_bad_top_is_one_line_without_loading_a_model(run_script, tmp_path):
@@ -443,7 +485,7 @@ def test_a_pair_and_a_hard_background_get_a_note(tmp_path, trained, run_script):
     assert "several" in photos.prepare_file(path).notes
     result = run_script("predict.py", path.name, "--model", trained[0])
     assert result.returncode == 0, result.stderr
-    first, *note = result.stdout.splitlines()
+    first, *note = answers(result, trained[0])
     assert first.startswith("pair.png: ")
     # Chinese, then English on a line of its own where both do not fit in 100.
     assert note[0].startswith("  注意：") and all(n.startswith("  ") for n in note)
@@ -488,7 +530,8 @@ def test_a_blank_photo_gets_an_error_line_not_an_answer(trained, tmp_path, run_s
     assert result.stderr.splitlines() == [
         f"error: {blank}：{photos.NO_ITEM[0]} / {photos.NO_ITEM[1]}"
     ]
-    assert result.stdout.startswith(f"{shoe}: ") and str(blank) not in result.stdout
+    assert answers(result, path)[0].startswith(f"{shoe}: ")
+    assert str(blank) not in result.stdout
 
 
 def test_white_cut_out_and_rounded_corners(tmp_path):
