@@ -4,7 +4,8 @@
 
 Takes the first held-out test images, writes each back to disk in forms unlike
 the dataset (white background, upscaled, colour, off-centre with wide margins,
-transparent background, JPEG), reads them back as predict.py does
+transparent background, a shape in the alpha channel only, JPEG), reads
+them back as predict.py does
 (lesson/photos.py), and prints
 for each form how often the predicted class is right, next to the model's
 accuracy on the original arrays, and how often it agrees with that prediction.
@@ -62,6 +63,15 @@ def transparent(image):
     return rgba
 
 
+def alpha_only(image):
+    """A black item whose shape and shades are only in its opacity: a cut-out
+    drawn on a transparent layer, as drawing programs export one."""
+    big = upscale(image)
+    rgba = np.zeros(big.shape + (4,), np.uint8)
+    rgba[..., 3] = big
+    return rgba
+
+
 # name: (make the picture from a 28x28 dataset image, file suffix)
 PHOTO_FORMS = {
     "white background": (white_background, ".png"),
@@ -69,6 +79,7 @@ PHOTO_FORMS = {
     "colour": (lambda im: as_colour(upscale(white_background(im))), ".png"),
     "off-centre": (lambda im: off_centre(upscale(white_background(im))), ".png"),
     "transparent": (transparent, ".png"),
+    "shape in alpha only": (alpha_only, ".png"),
     "jpeg": (lambda im: as_colour(upscale(white_background(im))), ".jpg"),
 }
 

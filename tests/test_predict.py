@@ -14,7 +14,9 @@ from PIL import Image
 
 from benchmarks.bench_photos import (
     PHOTO_FORMS,
+    alpha_only,
     measure_form,
+    transparent,
     upscale,
     white_background,
 )
@@ -532,6 +534,20 @@ def test_a_blank_photo_gets_an_error_line_not_an_answer(trained, tmp_path, run_s
     ]
     assert answers(result, path)[0].startswith(f"{shoe}: ")
     assert str(blank) not in result.stdout
+
+
+def test_a_cut_out_drawn_only_in_its_alpha_channel_keeps_its_faint_edges():
+    _, (test_images, _) = data.load_data()
+    differences = [
+        np.abs(
+            photos.prepare(Image.fromarray(alpha_only(image))).picture.astype(int)
+            - photos.prepare(Image.fromarray(transparent(image))).picture
+        ).mean()
+        for image in test_images[:30]
+    ]
+    # The same item as when its colours show it too (13 gray levels apart when
+    # the mask took only the half-opaque pixels: a smaller, cropped item).
+    assert np.median(differences) < 5
 
 
 def test_white_cut_out_and_rounded_corners(tmp_path):
