@@ -191,7 +191,10 @@ def answer(classifier, output_dir, upload, choice):
     bars = {class_label(i): float(p) for i, p in enumerate(probabilities)}
     answered = next(choice for choice, path in models.items() if path == model_path)
     lines = [f"模型 / Model：{answered}"]
-    lines += [bilingual(f"⚠️ {zh}", en) for zh, en in photos.note_lines(prepared)]
+    lines += [
+        bilingual(f"⚠️ {zh}", en)
+        for zh, en in photos.note_lines(prepared, probabilities)
+    ]
     return bars, enlarge(prepared.picture), "\n\n".join(lines)
 
 

@@ -66,17 +66,18 @@ def describe(image, probabilities, k):
     return f"{image}: {best}\n  {rest}"  # the other classes on a line of their own
 
 
-def notes(photo):
-    """The lines that say why an answer may be unreliable, indented."""
+def notes(photo, probabilities):
+    """The lines that say why an answer may be wrong, indented."""
     return [
         fitted("注意：" + chinese, "Note: " + english, lead="  ")
-        for chinese, english in photos.note_lines(photo)
+        for chinese, english in photos.note_lines(photo, probabilities)
     ]
 
 
 def as_json(image, photo, probabilities, k, seen=None, model=None):
     best = top_classes(probabilities, 1)[0]
     saved = {} if seen is None else {"picture_the_model_saw": str(seen)}
+    lines = photos.note_lines(photo, probabilities)
     return json.dumps(
         {
             "image": str(image),
@@ -85,8 +86,9 @@ def as_json(image, photo, probabilities, k, seen=None, model=None):
             **best,
             "probabilities": [float(p) for p in probabilities],
             "top": top_classes(probabilities, k),
-            "notes": [english for _, english in photos.note_lines(photo)],
-            "notes_zh": [chinese for chinese, _ in photos.note_lines(photo)],
+            "unsure": bool(lines),
+            "notes": [english for _, english in lines],
+            "notes_zh": [chinese for chinese, _ in lines],
         },
         ensure_ascii=True,  # any console can carry it; JSON readers restore it
     )
@@ -258,7 +260,7 @@ def classify(args):
             if args.json:
                 print(as_json(image, photo, row, args.top, seen, args.model))
                 continue
-            lines = [describe(image, row, args.top), *notes(photo)]
+            lines = [describe(image, row, args.top), *notes(photo, row)]
             if seen is not None:
                 lines.append(
                     f"  {label('模型看到的图片', 'Picture the model saw')} {seen}"

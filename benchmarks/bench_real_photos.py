@@ -37,18 +37,23 @@ from lesson.data import CLASS_NAMES  # noqa: E402
 from lesson.errors import LessonError  # noqa: E402
 from lesson.files import prepare_output_dir, write_atomically  # noqa: E402
 from lesson.flags import DEFAULT_OUTPUT_DIR  # noqa: E402
+from lesson.home_photos import read_sources  # noqa: E402
 from lesson.model import load_trained_model, normalize  # noqa: E402
 from lesson.model import predict_probabilities  # noqa: E402
 from lesson.results import CNN_MODEL_FILE, MODEL_FILE  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_PHOTOS = REPO.parent / "shared" / "real_photos"
+# The phone photos data/home-photos/ was made from (data/make_home_photos.py).
+DEFAULT_HOME_PHOTOS = REPO.parent / "shared" / "clothing_photos"
 DEFAULT_MODELS = [DEFAULT_OUTPUT_DIR / MODEL_FILE, DEFAULT_OUTPUT_DIR / CNN_MODEL_FILE]
 FLAT_LAY = "flat-lay-or-hanger"
 # model file name: (what the targets call it, overall target)
 TARGETS = {MODEL_FILE: ("dense", 0.70), CNN_MODEL_FILE: ("convolutional", 0.80)}
 FLAT_LAY_TARGET = 0.65  # with the convolutional model
 SECONDS_TARGET = 0.5  # to prepare one 12-megapixel photo
+# The unsure flag (photos.answer_notes): most wrong answers, few right ones.
+FLAGGED_WRONG_TARGET, FLAGGED_RIGHT_TARGET = 0.60, 0.20
 
 
 def read_manifest(folder):
@@ -83,6 +88,31 @@ def read_manifest(folder):
             raise LessonError(f"{manifest}: entry {number}: label must be 0-9")
         rows.append((folder / file, label, str(kind)))
     return rows
+
+
+def home_rows(folder):
+    """data/home-photos' validation pictures as (source photo, label, kind):
+    the photos no lesson trains on, read from the folder they were made from."""
+    return [
+        (
+            Path(folder) / row["source"],
+            int(row["label"]),
+            f"home, label by {row['label_from']}",
+        )
+        for row in read_sources()
+        if row["split"] == "validation"
+    ]
+
+
+def flag_line(flagged, right):
+    """How often the unsure flag marks wrong answers, and right ones."""
+    wrong = ~right
+    return (
+        f"  unsure flag: {int(flagged[wrong].sum())}/{int(wrong.sum())} wrong answers "
+        f"({flagged[wrong].mean() if wrong.any() else 0:.2f}), "
+        f"{int(flagged[right].sum())}/{int(right.sum())} right ones "
+        f"({flagged[right].mean() if right.any() else 0:.2f})"
+    )
 
 
 def resize_invert(image):
@@ -147,7 +177,8 @@ def per_kind(right, kinds):
 
 
 def report(model_path, rows, prepared, images):
-    """Print one model's results; return (overall, flat-lay accuracy, answers)."""
+    """Print one model's results; return (overall, flat-lay accuracy, answers,
+    (share of wrong answers flagged unsure, share of right ones))."""
     model = load_trained_model(model_path)
     labels = np.array([label for _, label, _ in rows])
     kinds = np.array([kind for _, _, kind in rows])
@@ -158,8 +189,15 @@ def report(model_path, rows, prepared, images):
     right = answers == labels
     top3 = (np.argsort(probabilities, axis=1)[:, -3:] == labels[:, None]).any(axis=1)
     top3 &= found
+    flagged = np.array(
+        [
+            bool(photos.answer_notes(photo, row)) if photo is not BLANK else True
+            for photo, row in zip(prepared, probabilities)
+        ]
+    )
     print(f"\nmodel {model_path}: {len(rows)} photos")
     print(accuracy_line("all", right, top3))
+    print(flag_line(flagged, right))
     for kind in sorted(set(kinds)):
         print(accuracy_line(kind, right[kinds == kind], top3[kinds == kind]))
     print(
@@ -177,7 +215,11 @@ def report(model_path, rows, prepared, images):
             f"{accuracy_line(name, guessed == labels)}; {per_kind(guessed == labels, kinds)}"
         )
     flat = right[kinds == FLAT_LAY].mean() if (kinds == FLAT_LAY).any() else None
-    return float(right.mean()), flat, answers
+    rates = (
+        float(flagged[~right].mean()) if (~right).any() else 0.0,
+        float(flagged[right].mean()) if right.any() else 0.0,
+    )
+    return float(right.mean()), flat, answers, rates
 
 
 def twelve_megapixel_seconds(path, repeats=3):
@@ -237,12 +279,35 @@ def contact_sheet(path, rows, images, prepared, answers, title):
     print(f"  contact sheet: {path}")
 
 
+def measure_set(name, rows, models, sheet_dir):
+    """One photo set, every model: {model file: (overall, flat-lay, flag rates)}
+    and the photos' preparing times."""
+    missing = [str(path) for path, _, _ in rows if not path.is_file()]
+    if missing:
+        raise LessonError(f"{missing[0]}: listed for {name} but missing")
+    prepared, images, seconds = prepare_all(rows)
+    print(
+        f"\n== {name}: {len(rows)} photos; preparing one took "
+        f"{1000 * np.median(seconds):.0f} ms (median), {1000 * max(seconds):.0f} ms at most"
+    )
+    results = {}
+    for model_path in models:
+        overall, flat, answers, rates = report(model_path, rows, prepared, images)
+        results[Path(model_path).name] = (overall, flat, rates)
+        contact_sheet(
+            sheet_dir / f"{name.split()[0]}_photos_{Path(model_path).stem}.png",
+            rows,
+            images,
+            prepared,
+            answers,
+            f"{Path(model_path).name}: {overall:.2f} right on {len(rows)} photos",
+        )
+    return results, seconds
+
+
 def measure(args):
     rows = read_manifest(args.photos)
     sheet_dir = prepare_output_dir(args.sheet_dir, "--sheet-dir")
-    missing = [str(path) for path, _, _ in rows if not path.is_file()]
-    if missing:
-        raise LessonError(f"{missing[0]}: listed in manifest.json but missing")
     models = [Path(path) for path in args.model if Path(path).exists()]
     if not models:
         load_trained_model(args.model[0])  # says which command trains one
@@ -251,27 +316,31 @@ def measure(args):
             print(f"no model at {path}: not measured (train it to measure it too)")
     # Keras warns when predict meets new batch sizes; here that is expected.
     import_tensorflow().get_logger().setLevel("ERROR")
-    prepared, images, seconds = prepare_all(rows)
-    print(
-        f"{len(rows)} photos from {args.photos}; preparing one took "
-        f"{1000 * np.median(seconds):.0f} ms (median), {1000 * max(seconds):.0f} ms at most"
+    results, seconds = measure_set(
+        f"real photos ({args.photos})", rows, models, sheet_dir
     )
-    results = {}
-    for model_path in models:
-        overall, flat, answers = report(model_path, rows, prepared, images)
-        results[Path(model_path).name] = (overall, flat)
-        contact_sheet(
-            sheet_dir / f"real_photos_{Path(model_path).stem}.png",
-            rows,
-            images,
-            prepared,
-            answers,
-            f"{Path(model_path).name}: {overall:.2f} right on {len(rows)} photos",
+    sets = {"real photos": results}
+    if args.home_photos.is_dir():
+        sets["home photos"], _ = measure_set(
+            f"home photos (data/home-photos validation, from {args.home_photos})",
+            home_rows(args.home_photos),
+            models,
+            sheet_dir,
         )
+    else:
+        print(f"\nno photos at {args.home_photos}: home photos not measured")
     slowest = rows[int(np.argmax(seconds))][0]  # the costliest way to prepare
     big = twelve_megapixel_seconds(slowest)
     print("\ntargets:")
-    for name, (overall, flat) in results.items():
+    for set_name, found in sets.items():
+        for name, (_, _, (wrong, right)) in found.items():
+            met = wrong >= FLAGGED_WRONG_TARGET and right <= FLAGGED_RIGHT_TARGET
+            print(
+                f"  unsure flag, {name} on {set_name}: {wrong:.2f} of wrong answers "
+                f"(>= {FLAGGED_WRONG_TARGET:.2f}), {right:.2f} of right ones "
+                f"(<= {FLAGGED_RIGHT_TARGET:.2f}): {'met' if met else 'NOT met'}"
+            )
+    for name, (overall, flat, _) in results.items():
         if name in TARGETS:
             what, target = TARGETS[name]
             print(
@@ -294,6 +363,13 @@ def main(argv=None):
     parser = flags.parser(__doc__.splitlines()[0])
     parser.add_argument(
         "--photos", type=Path, default=DEFAULT_PHOTOS, help="folder with manifest.json"
+    )
+    parser.add_argument(
+        "--home-photos",
+        type=Path,
+        default=DEFAULT_HOME_PHOTOS,
+        help="the phone photos data/home-photos/ was made from: its validation "
+        "photos are measured too where the folder is there",
     )
     parser.add_argument(
         "--model",

@@ -77,7 +77,16 @@ NOTES = {
         "the item is about as light as its background, so the picture the model "
         "saw is faint.",
     ),
+    "close": (
+        "前两个类别的概率很接近：模型拿不准，第二个答案也可能是对的。",
+        "the top two classes are nearly tied: the model is unsure; the second "
+        "may be right.",
+    ),
 }
+# An answer whose two most likely classes are closer than this is flagged
+# ("close"): on the real photos of benchmarks/bench_real_photos.py, most wrong
+# answers of the lessons' models are, and few right ones.
+CLOSE_MARGIN = 0.5
 
 
 class NoItemFound(LessonError):
@@ -418,6 +427,13 @@ def photo_probabilities(model, photos):
     return np.where((shoe & mirror_wins)[:, None], mirrored, as_is)
 
 
-def note_lines(photo):
-    """The notes on one photo as (Chinese, English) pairs."""
-    return [NOTES[key] for key in photo.notes]
+def answer_notes(photo, probabilities):
+    """The keys of NOTES for one answer: the photo's own, and "close" where its
+    two most likely classes are nearly tied. Any note means: unsure."""
+    top, second = np.sort(probabilities)[::-1][:2]
+    return photo.notes + (("close",) if top - second < CLOSE_MARGIN else ())
+
+
+def note_lines(photo, probabilities):
+    """The notes on one answer as (Chinese, English) pairs."""
+    return [NOTES[key] for key in answer_notes(photo, probabilities)]

@@ -92,6 +92,10 @@ def test_dataset_style_png_passes_through_unchanged(trained, tmp_path, run_scrip
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [row["image"] for row in rows] == [str(f) for f in files]
     assert {row["model"] for row in rows} == {str(path)}  # each names its model
+    for row in rows:  # a near tie of the top two is flagged, with its note
+        top, second = sorted(row["probabilities"])[::-1][:2]
+        assert row["unsure"] == (top - second < photos.CLOSE_MARGIN)
+        assert row["unsure"] == bool(row["notes"])
     for row, expected in zip(rows, probabilities):
         np.testing.assert_allclose(row["probabilities"], expected, atol=1e-6)
         assert sum(row["probabilities"]) == pytest.approx(1.0, abs=1e-5)
@@ -548,6 +552,21 @@ def test_a_cut_out_drawn_only_in_its_alpha_channel_keeps_its_faint_edges():
     # The same item as when its colours show it too (13 gray levels apart when
     # the mask took only the half-opaque pixels: a smaller, cropped item).
     assert np.median(differences) < 5
+
+
+def test_a_near_tie_between_the_top_two_classes_is_flagged_unsure():
+    photo = photos.PreparedPhoto(
+        np.zeros((28, 28), np.uint8), np.ones((4, 4), bool), ()
+    )
+    clear = np.array([0.05, 0.9, 0.05, 0, 0, 0, 0, 0, 0, 0])
+    tied = np.array([0.45, 0.40, 0.15, 0, 0, 0, 0, 0, 0, 0])
+    assert photos.answer_notes(photo, clear) == ()
+    assert photos.answer_notes(photo, tied) == ("close",)
+    pair = photo._replace(notes=("several",))
+    assert photos.answer_notes(pair, tied) == ("several", "close")
+    assert [english for _, english in photos.note_lines(pair, clear)] == [
+        photos.NOTES["several"][1]
+    ]
 
 
 def test_white_cut_out_and_rounded_corners(tmp_path):

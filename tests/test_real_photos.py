@@ -54,8 +54,11 @@ def test_the_default_models_on_real_photos(default_models, run_script, tmp_path)
         cnn,
         "--sheet-dir",
         sheets,
+        "--home-photos",
+        tmp_path / "none",  # the home photos' validation set: measured elsewhere
     )
     assert result.returncode == 0, result.stderr
+    assert "home photos not measured" in result.stdout
     sections = result.stdout.split("\nmodel ")[1:]
     assert len(sections) == 2
     dense_results, cnn_results = map(accuracies, sections)
@@ -71,6 +74,14 @@ def test_the_default_models_on_real_photos(default_models, run_script, tmp_path)
     assert dense_results["product-white-bg"] >= 0.80
     assert cnn_results["all"] >= 0.70 and dense_results["all"] >= 0.60
     assert "targets:" in result.stdout and "12-megapixel" in result.stdout
+    # The unsure flag marks most wrong answers, and few right ones.
+    for section in sections:
+        wrong, right = re.search(
+            r"unsure flag: \d+/\d+ wrong answers \((\S+)\), \d+/\d+ right ones "
+            r"\((\S+)\)",
+            section,
+        ).groups()
+        assert float(wrong) >= 0.5 and float(right) <= 0.3, section
     for model in (dense, cnn):
         sheet = sheets / f"real_photos_{model.stem}.png"
         with Image.open(sheet) as image:
