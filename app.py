@@ -32,7 +32,12 @@ from lesson.data import CLASS_NAMES, CLASS_NAMES_ZH
 from lesson.errors import LessonError
 from lesson.flags import DEFAULT_OUTPUT_DIR, parser, whole_number
 from lesson.model import load_trained_model
-from lesson.results import CNN_MODEL_FILE, MODEL_FILE, MODELS_BEST_FIRST
+from lesson.results import (
+    CNN_MODEL_FILE,
+    MODEL_FILE,
+    MODELS_BEST_FIRST,
+    PHOTO_MODEL_FILE,
+)
 
 REPO = Path(__file__).resolve().parent
 DEFAULT_HOST = "127.0.0.1"
@@ -47,6 +52,8 @@ EXAMPLES = [
 # The lessons' models, the best first (the page starts with it): the choice
 # shown on the page, by file in the output folder.
 MODEL_CHOICES = {
+    PHOTO_MODEL_FILE: "photo_cnn.py：学过家中照片的卷积神经网络 / "
+    "convolutional network that learned home photos too",
     CNN_MODEL_FILE: "first_cnn.py：卷积神经网络 / convolutional network",
     MODEL_FILE: "first_nn.py：全连接网络 / dense network",
 }

@@ -40,16 +40,24 @@ from lesson.flags import DEFAULT_OUTPUT_DIR  # noqa: E402
 from lesson.home_photos import read_sources  # noqa: E402
 from lesson.model import load_trained_model, normalize  # noqa: E402
 from lesson.model import predict_probabilities  # noqa: E402
-from lesson.results import CNN_MODEL_FILE, MODEL_FILE  # noqa: E402
+from lesson.results import CNN_MODEL_FILE, MODEL_FILE, PHOTO_MODEL_FILE  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_PHOTOS = REPO.parent / "shared" / "real_photos"
 # The phone photos data/home-photos/ was made from (data/make_home_photos.py).
 DEFAULT_HOME_PHOTOS = REPO.parent / "shared" / "clothing_photos"
-DEFAULT_MODELS = [DEFAULT_OUTPUT_DIR / MODEL_FILE, DEFAULT_OUTPUT_DIR / CNN_MODEL_FILE]
+DEFAULT_MODELS = [
+    DEFAULT_OUTPUT_DIR / name for name in (MODEL_FILE, CNN_MODEL_FILE, PHOTO_MODEL_FILE)
+]
 FLAT_LAY = "flat-lay-or-hanger"
 # model file name: (what the targets call it, overall target)
-TARGETS = {MODEL_FILE: ("dense", 0.70), CNN_MODEL_FILE: ("convolutional", 0.80)}
+TARGETS = {
+    MODEL_FILE: ("dense", 0.70),
+    CNN_MODEL_FILE: ("convolutional", 0.80),
+    PHOTO_MODEL_FILE: ("home-photo", 0.88),
+}
+# photo_cnn.py's model on the home photos' validation set: (kind or "all", target).
+HOME_TARGETS = (("home, label by folder", 0.92), ("all", 0.85))
 FLAT_LAY_TARGET = 0.65  # with the convolutional model
 SECONDS_TARGET = 0.5  # to prepare one 12-megapixel photo
 # The unsure flag (photos.answer_notes): most wrong answers, few right ones.
@@ -219,7 +227,9 @@ def report(model_path, rows, prepared, images):
         float(flagged[~right].mean()) if (~right).any() else 0.0,
         float(flagged[right].mean()) if right.any() else 0.0,
     )
-    return float(right.mean()), flat, answers, rates
+    by_kind = {kind: float(right[kinds == kind].mean()) for kind in set(kinds)}
+    by_kind["all"] = float(right.mean())
+    return float(right.mean()), flat, answers, rates, by_kind
 
 
 def twelve_megapixel_seconds(path, repeats=3):
@@ -292,8 +302,10 @@ def measure_set(name, rows, models, sheet_dir):
     )
     results = {}
     for model_path in models:
-        overall, flat, answers, rates = report(model_path, rows, prepared, images)
-        results[Path(model_path).name] = (overall, flat, rates)
+        overall, flat, answers, rates, by_kind = report(
+            model_path, rows, prepared, images
+        )
+        results[Path(model_path).name] = (overall, flat, rates, by_kind)
         contact_sheet(
             sheet_dir / f"{name.split()[0]}_photos_{Path(model_path).stem}.png",
             rows,
@@ -333,14 +345,20 @@ def measure(args):
     big = twelve_megapixel_seconds(slowest)
     print("\ntargets:")
     for set_name, found in sets.items():
-        for name, (_, _, (wrong, right)) in found.items():
+        for name, (_, _, (wrong, right), _) in found.items():
             met = wrong >= FLAGGED_WRONG_TARGET and right <= FLAGGED_RIGHT_TARGET
             print(
                 f"  unsure flag, {name} on {set_name}: {wrong:.2f} of wrong answers "
                 f"(>= {FLAGGED_WRONG_TARGET:.2f}), {right:.2f} of right ones "
                 f"(<= {FLAGGED_RIGHT_TARGET:.2f}): {'met' if met else 'NOT met'}"
             )
-    for name, (overall, flat, _) in results.items():
+    home = sets.get("home photos", {}).get(PHOTO_MODEL_FILE)
+    for kind, target in HOME_TARGETS if home else ():
+        print(
+            f"  home-photo model on home photos, {kind} {home[3][kind]:.2f} "
+            f"(>= {target:.2f}): {'met' if home[3][kind] >= target else 'NOT met'}"
+        )
+    for name, (overall, flat, _, _) in results.items():
         if name in TARGETS:
             what, target = TARGETS[name]
             print(

@@ -3,6 +3,8 @@
     python benchmarks/bench_train.py             # full data, each recipe's epochs, 3 runs each
     python benchmarks/bench_train.py --quick     # 1 epoch on 2,000 images, 1 run each
     python benchmarks/bench_train.py --recipes --backends tensorflow jax  # backends only
+    python benchmarks/bench_train.py --recipes --lessons first_cnn.py photo_cnn.py \
+        --backends tensorflow    # the third lesson against the second
 
 Each run is its own process (so peak memory is that run's alone); the runs
 take turns so that a slow spell of the machine hits all of them. The tutorial
@@ -44,7 +46,13 @@ RECIPES = {  # name: the command after the Python interpreter
 # (recipe, baseline): the ratios printed at the end
 RATIOS = (("first_nn.py", "tutorial as written"), ("first_cnn.py", "first_nn.py"))
 # whole lesson: the metrics file it writes
-LESSONS = {"first_nn.py": "metrics.json", "first_cnn.py": "metrics_cnn.json"}
+LESSONS = {
+    "first_nn.py": "metrics.json",
+    "first_cnn.py": "metrics_cnn.json",
+    "photo_cnn.py": "metrics_photos.json",
+}
+# Whole lessons' fit times compared in the same session: (lesson, the one before).
+LESSON_RATIOS = (("first_cnn.py", "first_nn.py"), ("photo_cnn.py", "first_cnn.py"))
 QUICK_LESSON_FLAGS = ["--epochs", "1", "--train-size", "2000", "--test-size", "500"]
 
 
@@ -225,8 +233,9 @@ def main(argv=None):
         "--lessons",
         nargs="*",
         choices=list(LESSONS),
-        default=list(LESSONS),
-        help="which whole lessons to run (none: give the flag alone)",
+        default=["first_nn.py", "first_cnn.py"],
+        help="which whole lessons to run (none: give the flag alone); "
+        "photo_cnn.py on request",
     )
     parser.add_argument(
         "--backends",
@@ -311,15 +320,16 @@ def print_results(instruction_set, results, lesson_results, backend_names):
             print(f"{recipe} fit time / {baseline} fit time (medians): {ratio:.2f}")
     if lesson_results:
         print("\n" + lesson_table(lesson_results) + "\n")
-    if all(lesson_results.get(name) for name in LESSONS):
-        nn, cnn = (
-            statistics.median(run["fit_seconds"] for run in lesson_results[name])
-            for name in LESSONS
-        )
-        print(
-            f"python first_cnn.py fit time / python first_nn.py fit time (medians): "
-            f"{cnn / nn:.2f}"
-        )
+    for lesson, before in LESSON_RATIOS:
+        if lesson_results.get(lesson) and lesson_results.get(before):
+            fit, fit_before = (
+                statistics.median(run["fit_seconds"] for run in lesson_results[name])
+                for name in (lesson, before)
+            )
+            print(
+                f"python {lesson} fit time / python {before} fit time (medians): "
+                f"{fit / fit_before:.2f}"
+            )
     if lesson_results and backend_names != ["tensorflow"]:
         print("\nBackends (each against TensorFlow in the same session):\n")
         print(backend_table(lesson_results, backend_names))

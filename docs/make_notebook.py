@@ -1,13 +1,14 @@
-"""Regenerate first_nn.ipynb, first_cnn.ipynb and the README's pictures from one full run of each lesson.
+"""Regenerate the lessons' notebooks and the docs' pictures from one full run of each lesson.
 
     python docs/make_notebook.py
 
 Runs first_nn.py as a notebook (jupytext + nbclient, `pip install -r
 requirements-dev.txt`) with an empty home, in a temporary folder, then
-first_cnn.py as a notebook in the same folder (so it prints its comparison),
-and writes:
-- first_nn.ipynb, first_cnn.ipynb: each lesson's cells with its run's outputs;
-- docs/images/step*.png, docs/images/cnn_*.png: smaller copies of the figures;
+first_cnn.py and photo_cnn.py as notebooks in the same folder (so that they
+compare with the lesson before), and writes:
+- first_nn.ipynb, first_cnn.ipynb, photo_cnn.ipynb: each lesson's cells with
+  its run's outputs;
+- docs/images/step*.png, cnn_*.png, photo_*.png: smaller copies of the figures;
 - docs/images/example_*.jpg: held-out test images turned into photo-like
   files (colour, white background, 336 px) for the README's predict.py example.
 """
@@ -27,7 +28,11 @@ sys.path.insert(0, str(REPO))
 from benchmarks.bench_photos import as_colour, upscale, white_background  # noqa: E402
 from lesson import console, data, errors, flags  # noqa: E402
 from lesson.files import prepare_output_dir, write_atomically, write_text  # noqa: E402
-from lesson.flags import CNN_NOTEBOOK_FLAGS, NOTEBOOK_FLAGS  # noqa: E402
+from lesson.flags import (  # noqa: E402
+    CNN_NOTEBOOK_FLAGS,
+    NOTEBOOK_FLAGS,
+    PHOTO_NOTEBOOK_FLAGS,
+)
 
 EXAMPLES = {"boot": 0, "pullover": 1, "shirt": 4}  # test image indices
 ANSI_CODE = re.compile(r"\x1b\[[0-9;]*m")
@@ -143,6 +148,7 @@ def render(args):
         lessons = [("first_nn", NOTEBOOK_FLAGS, args.lesson_flags)]
         if not args.no_cnn:  # second, so that it finds metrics.json to compare
             lessons.append(("first_cnn", CNN_NOTEBOOK_FLAGS, args.cnn_flags))
+            lessons.append(("photo_cnn", PHOTO_NOTEBOOK_FLAGS, args.photo_flags))
         prepare_output_dir(args.notebook_dir, "--notebook-dir")
         prepare_output_dir(args.images, "--images")  # before the long runs
         for name, flags_variable, lesson_flags in lessons:
@@ -164,7 +170,7 @@ def main(argv=None):
         "--notebook-dir",
         type=Path,
         default=REPO,
-        help="where the executed notebooks (first_nn.ipynb, first_cnn.ipynb) go",
+        help="where the executed notebooks (first_nn.ipynb, ...) go",
     )
     parser.add_argument(
         "--images",
@@ -183,9 +189,15 @@ def main(argv=None):
         help=f"first_cnn.py's flags (as ${CNN_NOTEBOOK_FLAGS}); empty is its full default run",
     )
     parser.add_argument(
+        "--photo-flags",
+        default="",
+        help=f"photo_cnn.py's flags (as ${PHOTO_NOTEBOOK_FLAGS}); empty is its full "
+        "default run",
+    )
+    parser.add_argument(
         "--no-cnn",
         action="store_true",
-        help="skip first_cnn.py: no first_cnn.ipynb, no cnn_ figures",
+        help="skip first_cnn.py and photo_cnn.py: only first_nn.ipynb and its figures",
     )
     parser.add_argument(
         "--max-side",

@@ -290,8 +290,10 @@ def prediction_grid(images, probabilities, true_labels):
     return titled_images(images, probabilities, true_labels, indices, title)
 
 
-def titled_images(images, probabilities, true_labels, indices, title):
-    """The chosen test images in rows of 5, each titled with prediction, confidence, truth."""
+def titled_images(images, probabilities, true_labels, indices, title, name=None):
+    """The chosen images in rows of 5, each titled with prediction, confidence,
+    truth, and its number in the set: name is (Chinese, English), e.g. a test image."""
+    name = name or ("测试", "test")
     columns = 5
     rows = max(1, int(np.ceil(len(indices) / columns)))
     label_lines = 4 if chinese_font() else 2
@@ -305,7 +307,9 @@ def titled_images(images, probabilities, true_labels, indices, title):
         axes.set_xticks([])
         axes.set_yticks([])
         axes.set_xlabel(text, color=color)
-        axes.set_title(bilingual(f"测试 #{index}", f"test #{index}", " / "), fontsize=9)
+        axes.set_title(
+            bilingual(f"{name[0]} #{index}", f"{name[1]} #{index}", " / "), fontsize=9
+        )
     figure.suptitle(title)
     figure.tight_layout()
     return figure
@@ -367,26 +371,34 @@ def hidden_weights(model, per_class=2):
     return figure
 
 
-def per_class_accuracy(train_accuracy, test_accuracy):
-    """Step 9: training and test accuracy of each class, side by side."""
+# What per_class_accuracy() compares by default: (Chinese, English) of each bar.
+TRAIN_AND_TEST = (("训练集", "training set"), ("测试集", "test set"))
+
+
+def per_class_accuracy(train_accuracy, test_accuracy, names=TRAIN_AND_TEST):
+    """Step 9: training and test accuracy of each class, side by side (or any
+    two sets that names calls by name); a class a set lacks has no bar."""
     positions = np.arange(len(CLASS_NAMES))
     figure, axes = plt.subplots(figsize=(11, 5))
     axes.bar(
         positions - 0.2,
         train_accuracy,
         0.4,
-        label=bilingual("训练集", "training set", " / "),
+        label=bilingual(*names[0], " / "),
         color="tab:gray",
     )
     axes.bar(
         positions + 0.2,
         test_accuracy,
         0.4,
-        label=bilingual("测试集", "test set", " / "),
+        label=bilingual(*names[1], " / "),
         color=RIGHT_COLOR,
     )
     for position, value in zip(positions, test_accuracy):
-        axes.text(position + 0.2, value + 0.01, f"{value:.2f}", ha="center", fontsize=8)
+        if np.isfinite(value):
+            axes.text(
+                position + 0.2, value + 0.01, f"{value:.2f}", ha="center", fontsize=8
+            )
     axes.set_xticks(positions, class_names(), rotation=45, ha="right")
     axes.set_ylim(0, 1.08)
     axes.set_ylabel(bilingual("准确率", "accuracy", " / "))
@@ -397,6 +409,33 @@ def per_class_accuracy(train_accuracy, test_accuracy):
         )
     )
     axes.legend(loc="lower left")
+    figure.tight_layout()
+    return figure
+
+
+def dataset_beside_photos(images, labels, pictures, picture_labels):
+    """photo_cnn.py step 4: for each class the photos have, its first
+    Fashion-MNIST picture above its first home photo."""
+    classes = [label for label in range(len(CLASS_NAMES)) if label in picture_labels]
+    figure, axes = plt.subplots(
+        2, len(classes), figsize=(1.5 * len(classes) + 0.5, 4.2), squeeze=False
+    )
+    for column, label in enumerate(classes):
+        first = images[np.flatnonzero(labels == label)[0]]
+        photo = pictures[np.flatnonzero(picture_labels == label)[0]]
+        for row, picture in enumerate((first, photo)):
+            axes[row, column].imshow(picture, cmap=plt.cm.binary)
+            axes[row, column].set_xticks([])
+            axes[row, column].set_yticks([])
+        axes[0, column].set_title(class_name(label, "\n"), fontsize=9)
+    axes[0, 0].set_ylabel("Fashion-MNIST")
+    axes[1, 0].set_ylabel(bilingual("家中照片", "home photo"))
+    figure.suptitle(
+        bilingual(
+            "同一个类别：上面是商品照，下面是在家里拍的照片",
+            "One class each: a product shot above, a photo taken at home below",
+        )
+    )
     figure.tight_layout()
     return figure
 

@@ -18,6 +18,8 @@ DEFAULT_SEED = 42
 # Environment variables: each lesson's flags for a notebook run.
 NOTEBOOK_FLAGS = "FIRST_NN_ARGS"
 CNN_NOTEBOOK_FLAGS = "FIRST_CNN_ARGS"
+PHOTO_NOTEBOOK_FLAGS = "PHOTO_CNN_ARGS"
+MOST_PHOTO_COPIES = 50
 
 
 def whole_number(text, low, high=None):
@@ -378,4 +380,50 @@ def parse_cnn_flags(argv=None):
     )
     return with_backend(
         cnn.parse_args(lesson_argv(CNN_NOTEBOOK_FLAGS) if argv is None else argv)
+    )
+
+
+def parse_photo_flags(argv=None):
+    """photo_cnn.py's flags: first_cnn.py's, how many copies of each home photo
+    go into training, and the learner's own photos."""
+    from lesson import model
+
+    photo = lesson_parser(
+        "在 Fashion-MNIST 和家里拍的衣物照片上一起训练卷积神经网络，一步一步来。\n"
+        "Train a convolutional network on Fashion-MNIST and photos of clothes at "
+        "home, step by step.",
+        epochs=model.CNN_EPOCHS,
+        hidden_units=model.CNN_HIDDEN_UNITS,
+    )
+    photo.add_argument(
+        "--filters",
+        metavar="N",
+        type=filter_count,
+        default=model.CNN_FILTERS,
+        help=f"第一个卷积层的过滤器个数，1 到 {MOST_FILTERS}（第二层是它的两倍）\n"
+        f"filters of the first convolution, 1 to {MOST_FILTERS} (the second "
+        "has twice as many)",
+    )
+    photo.add_argument(
+        "--photo-copies",
+        metavar="N",
+        type=from_to(0, MOST_PHOTO_COPIES, "copies of each home photo"),
+        default=5,
+        help=f"每张家中照片放进训练集几份（一半左右翻转），0 到 {MOST_PHOTO_COPIES}；"
+        "0 就是只用 Fashion-MNIST\n"
+        f"copies of each home photo in training (half of them mirrored), 0 to "
+        f"{MOST_PHOTO_COPIES}; 0 trains on Fashion-MNIST alone",
+    )
+    photo.add_argument(
+        "--my-photos",
+        metavar="DIR",
+        type=existing_folder,
+        default=None,
+        help="你自己的照片：每个类别一个子文件夹（比如 T-shirt/、裤子/），每 5 张留 1 张"
+        "只用来测量（默认：不用）\n"
+        "your own photos: one subfolder per class (e.g. T-shirt/, Trouser/); "
+        "every 5th is kept apart to measure on (default: none)",
+    )
+    return with_backend(
+        photo.parse_args(lesson_argv(PHOTO_NOTEBOOK_FLAGS) if argv is None else argv)
     )

@@ -127,3 +127,26 @@ def read_sources(data_dir=None):
     path = Path(data_dir or HOME_PHOTOS_DIR) / SOURCES_FILE
     with open(path, newline="", encoding="utf-8") as stream:
         return list(csv.DictReader(stream))
+
+
+def labelled_by_folder(split="validation", data_dir=None):
+    """One bool per picture of a split: its class came from its folder (the
+    five classes the source has as they are), not from looking at it."""
+    return np.array(
+        [
+            row["label_from"] == "folder"
+            for row in read_sources(data_dir)
+            if row["split"] == split
+        ]
+    )
+
+
+def with_copies(images, labels, pictures, picture_labels, copies):
+    """images and labels, then `copies` copies of the pictures, every other
+    copy mirrored left to right (a T-shirt is a T-shirt either way round)."""
+    pictures = np.asarray(pictures)
+    added = [pictures[:, :, ::-1] if copy % 2 else pictures for copy in range(copies)]
+    return (
+        np.concatenate([images, *added]),
+        np.concatenate([labels, *[picture_labels] * copies]).astype(labels.dtype),
+    )

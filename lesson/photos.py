@@ -406,7 +406,12 @@ def prepare_file(path):
 
 
 def photo_probabilities(model, photos):
-    """One row of 10 class probabilities per PreparedPhoto.
+    """One row of 10 class probabilities per PreparedPhoto (picture_probabilities)."""
+    return picture_probabilities(model, np.stack([photo.picture for photo in photos]))
+
+
+def picture_probabilities(model, pictures):
+    """One row of 10 class probabilities per prepared 28x28 picture (uint8).
 
     Every Fashion-MNIST shoe points left, while a photo's may point either
     way. Each picture is judged as it is and mirrored; where either answer is
@@ -414,11 +419,11 @@ def photo_probabilities(model, photos):
     picture as it is (for other items the mirror image costs accuracy: 4
     points on benchmarks/bench_photos.py when it always counts half).
     """
-    pictures = np.stack([photo.picture for photo in photos])
+    pictures = np.asarray(pictures)
     both = predict_probabilities(
         model, normalize(np.concatenate([pictures, pictures[:, :, ::-1]]))
     )
-    as_is, mirrored = both[: len(photos)], both[len(photos) :]
+    as_is, mirrored = both[: len(pictures)], both[len(pictures) :]
     shoes = list(SHOE_CLASSES)
     shoe = np.isin(as_is.argmax(axis=1), shoes) | np.isin(
         mirrored.argmax(axis=1), shoes

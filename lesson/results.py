@@ -8,17 +8,18 @@ from pathlib import Path
 import numpy as np
 
 from lesson import backends
-from lesson.console import both, fitted, label, short_path
+from lesson.console import MOST_COLUMNS, both, fitted, label, short_path, wrap_columns
 from lesson.data import CLASS_NAMES, keras_cache_dir
 from lesson.files import write_atomically, write_json, write_text
 from lesson.flags import DEFAULT_OUTPUT_DIR, as_argument
 
 MODEL_FILE = "fashion_mnist.keras"
 CNN_MODEL_FILE = "fashion_mnist_cnn.keras"  # first_cnn.py's
+PHOTO_MODEL_FILE = "fashion_mnist_photos.keras"  # photo_cnn.py's
 METRICS_FILE = "metrics.json"
 # The lessons' models, the most capable first (on the test set and on real
 # photos): predict.py and the page answer with the first one there is.
-MODELS_BEST_FIRST = (CNN_MODEL_FILE, MODEL_FILE)
+MODELS_BEST_FIRST = (PHOTO_MODEL_FILE, CNN_MODEL_FILE, MODEL_FILE)
 
 
 def best_model(output_dir=DEFAULT_OUTPUT_DIR):
@@ -60,10 +61,40 @@ def confusion_matrix(true_labels, predicted_labels, classes=10):
     return np.bincount(pairs, minlength=classes * classes).reshape(classes, classes)
 
 
-def per_class_accuracy(true_labels, predicted_labels, classes=10):
-    """Accuracy within each class: the share of its images called by its own name."""
+def per_class_accuracy(true_labels, predicted_labels, classes=10, missing=0.0):
+    """Accuracy within each class: the share of its images called by its own
+    name; `missing` for a class with no images."""
     counts = confusion_matrix(true_labels, predicted_labels, classes)
-    return np.diag(counts) / np.maximum(counts.sum(axis=1), 1)
+    shown = counts.sum(axis=1)
+    return np.where(shown > 0, np.diag(counts) / np.maximum(shown, 1), missing)
+
+
+def print_photo_accuracy(true_labels, predicted_labels, by_folder=None):
+    """Accuracy on real photos: all of them, the five classes labelled by their
+    folder where by_folder says which, and each class; returns them as a dict."""
+    true_labels, predicted_labels = np.asarray(true_labels), np.asarray(
+        predicted_labels
+    )
+    right = true_labels == predicted_labels
+    measured = {"all": float(right.mean())}
+    print(label("全部", "All"), f"{measured['all']:.3f} ({right.sum()}/{right.size})")
+    if by_folder is not None and by_folder.any():
+        measured["by_folder"] = float(right[by_folder].mean())
+        print(
+            label("五个直接的类别", "The five direct classes"),
+            f"{measured['by_folder']:.3f} ({right[by_folder].sum()}/{by_folder.sum()})",
+        )
+    per_class = per_class_accuracy(true_labels, predicted_labels, missing=np.nan)
+    measured["per_class"] = per_class
+    print(label("每个类别", "Per class"))
+    classes = ", ".join(
+        f"{CLASS_NAMES[klass]} {accuracy:.2f}"
+        for klass, accuracy in enumerate(per_class)
+        if np.isfinite(accuracy)
+    )
+    for line in wrap_columns(classes, MOST_COLUMNS - 2):
+        print(f"  {line}")
+    return measured
 
 
 def print_overfitting(history, test_accuracy):
@@ -97,7 +128,7 @@ def print_next_steps(output_dir, model_file=MODEL_FILE):
     """The commands to run next, for this run's model wherever it was saved."""
     predict = "python predict.py docs/images/example_boot.jpg"
     model = Path(output_dir) / model_file
-    if model != DEFAULT_OUTPUT_DIR / MODEL_FILE:  # not predict.py's default
+    if model != best_model(DEFAULT_OUTPUT_DIR):  # not the one predict.py picks
         predict += f" --model {as_argument(model)}"
     print(label("下一步", "Next"))
     print(f"  {predict}")
@@ -120,7 +151,7 @@ def jsonable(value):
     if isinstance(value, (np.integer, int)) and not isinstance(value, bool):
         return int(value)
     if isinstance(value, (np.floating, float)):
-        return float(value)
+        return float(value) if np.isfinite(value) else None  # JSON has no NaN
     return value
 
 

@@ -25,6 +25,7 @@ def parse_tools():
     return {
         "first_nn.py": flags.parse_lesson_flags,
         "first_cnn.py": flags.parse_cnn_flags,
+        "photo_cnn.py": flags.parse_photo_flags,
         "predict.py": predict.parse_args,
         "app.py": app.parse_args,
         "experiments.py": experiments.parse_args,

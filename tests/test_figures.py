@@ -229,7 +229,7 @@ def test_lesson_is_ten_top_level_steps_in_the_tutorials_order(lesson):
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
-@pytest.mark.parametrize("lesson", list(LESSON_LINES))
+@pytest.mark.parametrize("lesson", [*LESSON_LINES, "photo_cnn.py"])
 def test_markdown_keeps_each_chinese_paragraph_whole_and_apart_from_the_english(
     lesson,
 ):
@@ -304,6 +304,7 @@ def test_first_nn_runs_as_a_notebook_with_each_steps_output_under_it(
 COMMITTED_NOTEBOOKS = {
     "first_nn": (len(FIGURES), ["(60000, 28, 28)", "1875/1875"], 0.87),
     "first_cnn": (10, ["(60000, 28, 28, 1)", "938/938", "| fit seconds |"], 0.90),
+    "photo_cnn": (3, ["(2403, 28, 28)", "1126/1126", "五个直接的类别"], 0.89),
 }
 
 

@@ -499,8 +499,11 @@ def test_data_flags_are_checked_before_any_work(tmp_path, argv, message):
         flags.parse_lesson_flags(argv)
 
 
-def test_next_steps_name_the_model_this_run_saved(monkeypatch, capsys):
+def test_next_steps_name_the_model_this_run_saved(monkeypatch, capsys, tmp_path):
+    monkeypatch.chdir(tmp_path)  # outputs/ holds only what the test puts there
     monkeypatch.setattr(console, "speaks_chinese", lambda: False)
+    (tmp_path / "outputs").mkdir()
+    (tmp_path / "outputs" / results.MODEL_FILE).write_text("")
     results.print_next_steps(flags.DEFAULT_OUTPUT_DIR)
     results.print_next_steps(os.path.join("outputs", "hidden-64"))
     default_run, other_run = capsys.readouterr().out.split("Next:")[1:]
@@ -513,6 +516,10 @@ def test_next_steps_name_the_model_this_run_saved(monkeypatch, capsys):
     model = os.path.join("outputs", results.CNN_MODEL_FILE)
     assert f"docs/images/example_boot.jpg --model {model}\n" in cnn_run
     assert "experiments.py" not in cnn_run  # its grid is of dense networks
+    # Once it is there, predict.py picks the second lesson's model by itself.
+    (tmp_path / "outputs" / results.CNN_MODEL_FILE).write_text("")
+    results.print_next_steps(flags.DEFAULT_OUTPUT_DIR, results.CNN_MODEL_FILE)
+    assert "--model" not in capsys.readouterr().out
 
 
 def test_without_first_nn_metrics_the_command_names_this_folder(tmp_path, capsys):

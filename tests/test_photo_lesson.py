@@ -1,0 +1,143 @@
+"""photo_cnn.py, the third lesson: Fashion-MNIST and home photos, and your own."""
+
+import json
+import re
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import assert_one_line_error
+from lesson import data, home_photos, own_photos, results
+from lesson.console import MOST_COLUMNS, columns
+from lesson.errors import LessonError
+
+SHORT_RUN = ["--train-size", "2000", "--test-size", "500", "--epochs", "1"]
+
+
+def write_own_photos(folder, per_class=6):
+    """A learner's folder: test images as PNG photos, dark on white, in class
+    subfolders named three ways, and one file that is not an image."""
+    _, (test_images, test_labels) = data.load_data()
+    for name, label in (("T-shirt", 0), ("裤子", 1), ("ankle_boot", 9)):
+        (folder / name).mkdir(parents=True)
+        for number, index in enumerate(
+            np.flatnonzero(test_labels == label)[:per_class]
+        ):
+            picture = np.kron(255 - test_images[index], np.ones((4, 4), np.uint8))
+            Image.fromarray(picture).save(folder / name / f"{number}.png")
+    (folder / "T-shirt" / "notes.png").write_text("not an image")
+    return folder
+
+
+def test_the_short_run_trains_on_both_and_measures_the_home_photos(
+    run_script, tmp_path
+):
+    mine = write_own_photos(tmp_path / "mine")
+    out = tmp_path / "out"
+    result = run_script(
+        "photo_cnn.py", *SHORT_RUN, "--my-photos", mine, "--output-dir", out
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    text = result.stdout
+    for step in range(1, 11):
+        assert f"== 步骤 {step}：" in text
+    # At most 100 columns, but for the long temporary paths here.
+    lines = [line for line in text.splitlines() if str(tmp_path) not in line]
+    assert max(map(columns, lines)) <= MOST_COLUMNS
+    # The bad file is named and left out; the 18 photos all kept, 3 held out.
+    assert "notes.png" in text and "跳过" in text
+    assert "你的照片 / Your photos: 15 + 3" in text
+    # 2,000 + 5 copies of 2,403 home photos + 5 copies of 15 own ones.
+    assert f"({2000 + 5 * 2403 + 5 * 15}, 28, 28)" in text
+    metrics = json.loads((out / "metrics_photos.json").read_text(encoding="utf-8"))
+    home = metrics["home_photos"]
+    assert 0 <= home["by_folder"] <= 1 and 0 <= home["all"] <= 1
+    assert home["per_class"][8] is None  # no bags among the home photos
+    assert metrics["my_photos"]["all"] is not None
+    assert metrics["lesson_2_on_home_photos"] is None  # first_cnn.py has not run
+    assert "python first_cnn.py --output-dir" in text
+    assert (out / results.PHOTO_MODEL_FILE).is_file()
+    assert results.best_model(out) == out / results.PHOTO_MODEL_FILE
+    for name in ("step04_dataset_beside_photos", "step09_per_class_accuracy"):
+        assert (out / f"photo_{name}.png").is_file()
+
+
+@pytest.mark.parametrize(
+    "make, words",
+    [
+        (lambda folder: (folder / "socks").mkdir(), "not a class name"),
+        (lambda folder: (folder / "Coat").mkdir(), "no usable photos"),
+        (lambda folder: None, "holds no subfolders"),
+    ],
+)
+def test_a_bad_photo_folder_is_one_line_before_any_training(
+    run_script, tmp_path, make, words
+):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    make(mine)
+    out = tmp_path / "out"
+    result = run_script(
+        "photo_cnn.py", *SHORT_RUN, "--my-photos", mine, "--output-dir", out
+    )
+    assert_one_line_error(result)
+    assert words in result.stderr
+    assert "Epoch" not in result.stdout
+    assert not (out / results.PHOTO_MODEL_FILE).exists()
+
+
+@pytest.mark.parametrize(
+    "name, label",
+    [
+        ("T-shirt", 0),
+        ("T恤", 0),
+        ("Trouser", 1),
+        ("pants", 1),
+        ("Ankle boot", 9),
+        ("ankle_boot", 9),
+        ("踝靴", 9),
+        ("SNEAKER", 7),
+    ],
+)
+def test_a_subfolder_may_be_named_in_english_or_chinese(tmp_path, name, label):
+    assert own_photos.class_of_folder(tmp_path / name) == label
+
+
+def test_a_subfolder_of_no_class_names_the_choices(tmp_path):
+    with pytest.raises(LessonError) as raised:
+        own_photos.class_of_folder(tmp_path / "hats")
+    assert "T-shirt" in raised.value.english and "T恤" in raised.value.chinese
+
+
+def test_copies_of_the_photos_are_added_half_of_them_mirrored():
+    images, labels = np.zeros((3, 28, 28), np.uint8), np.zeros(3, np.uint8)
+    photo = np.zeros((1, 28, 28), np.uint8)
+    photo[0, 5, 2] = 200  # a pixel on the left
+    mixed, mixed_labels = home_photos.with_copies(
+        images, labels, photo, np.array([7], np.uint8), 3
+    )
+    assert mixed.shape == (6, 28, 28) and list(mixed_labels) == [0, 0, 0, 7, 7, 7]
+    assert mixed[3, 5, 2] == mixed[5, 5, 2] == 200  # as it is
+    assert mixed[4, 5, 25] == 200 and mixed[4, 5, 2] == 0  # mirrored
+    assert mixed_labels.dtype == labels.dtype
+
+
+def test_the_direct_classes_are_the_validation_photos_labelled_by_folder():
+    direct = home_photos.labelled_by_folder("validation")
+    _, (_, labels) = home_photos.load_home_photos()
+    assert direct.shape == labels.shape and 0 < direct.sum() < len(direct)
+    assert set(labels[direct]) == {0, 1, 3, 4, 6}
+
+
+def test_photo_accuracy_counts_only_the_classes_there_are(capsys):
+    true = np.array([0, 0, 1, 9])
+    predicted = np.array([0, 1, 1, 7])
+    by_folder = np.array([True, True, True, False])
+    measured = results.print_photo_accuracy(true, predicted, by_folder)
+    assert measured["all"] == 0.5 and measured["by_folder"] == pytest.approx(2 / 3)
+    assert np.isnan(measured["per_class"][8])
+    shown = capsys.readouterr().out
+    assert "T-shirt/top 0.50, Trouser 1.00, Ankle boot 0.00" in shown
+    assert re.search(r"全部 / All: 0\.500 \(2/4\)", shown)
