@@ -22,7 +22,7 @@ import numpy as np
 from PIL import Image
 
 from lesson import backends, console, errors, photos
-from lesson.console import MOST_COLUMNS, both, columns, fitted, label, speaks_chinese
+from lesson.console import MOST_COLUMNS, columns, fitted, label, speaks_chinese
 from lesson.data import CLASS_NAMES, CLASS_NAMES_ZH, class_name
 from lesson.errors import LessonError
 from lesson.files import prepare_output_dir, write_atomically

@@ -359,6 +359,21 @@ def parse_lesson_flags(argv=None):
     )
 
 
+def add_filters_argument(parser):
+    """--filters N: the convolutional lessons' first convolution."""
+    from lesson import model
+
+    parser.add_argument(
+        "--filters",
+        metavar="N",
+        type=filter_count,
+        default=model.CNN_FILTERS,
+        help=f"第一个卷积层的过滤器个数，1 到 {MOST_FILTERS}（第二层是它的两倍）\n"
+        f"filters of the first convolution, 1 to {MOST_FILTERS} (the second "
+        "has twice as many)",
+    )
+
+
 def parse_cnn_flags(argv=None):
     """first_cnn.py's flags: first_nn.py's, its own defaults, and --filters."""
     from lesson import model
@@ -369,15 +384,7 @@ def parse_cnn_flags(argv=None):
         epochs=model.CNN_EPOCHS,
         hidden_units=model.CNN_HIDDEN_UNITS,
     )
-    cnn.add_argument(
-        "--filters",
-        metavar="N",
-        type=filter_count,
-        default=model.CNN_FILTERS,
-        help=f"第一个卷积层的过滤器个数，1 到 {MOST_FILTERS}（第二层是它的两倍）\n"
-        f"filters of the first convolution, 1 to {MOST_FILTERS} (the second "
-        "has twice as many)",
-    )
+    add_filters_argument(cnn)
     return with_backend(
         cnn.parse_args(lesson_argv(CNN_NOTEBOOK_FLAGS) if argv is None else argv)
     )
@@ -395,15 +402,7 @@ def parse_photo_flags(argv=None):
         epochs=model.CNN_EPOCHS,
         hidden_units=model.CNN_HIDDEN_UNITS,
     )
-    photo.add_argument(
-        "--filters",
-        metavar="N",
-        type=filter_count,
-        default=model.CNN_FILTERS,
-        help=f"第一个卷积层的过滤器个数，1 到 {MOST_FILTERS}（第二层是它的两倍）\n"
-        f"filters of the first convolution, 1 to {MOST_FILTERS} (the second "
-        "has twice as many)",
-    )
+    add_filters_argument(photo)
     photo.add_argument(
         "--photo-copies",
         metavar="N",

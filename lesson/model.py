@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from lesson.backends import speed_settings
-from lesson.console import import_keras
+from lesson.console import MOST_COLUMNS, import_keras, wrap_columns
 from lesson.errors import LessonError
 
 HIDDEN_UNITS = 128
@@ -91,19 +91,23 @@ def compile_cnn(model):
 
 
 def compile_settings(model):
-    """What model.compile() was given, read back from the model: two lines, the
-    tutorial's settings, then the speed settings."""
+    """What model.compile() was given, read back from the model, in lines of at
+    most MOST_COLUMNS: the tutorial's settings, then the speed settings."""
     config = model.get_compile_config()
     loss = model.loss
     loss_text = loss if isinstance(loss, str) else type(loss).__name__
     if getattr(loss, "from_logits", None) is not None:
-        loss_text += f"(from_logits={loss.from_logits})"
-    return (
-        f"optimizer={type(model.optimizer).__name__}, loss={loss_text}, "
-        f"metrics={config['metrics']},\n"
-        f"steps_per_execution={config['steps_per_execution']}, "
-        f"jit_compile={config['jit_compile']}"
+        smoothing = getattr(loss, "label_smoothing", 0)
+        extra = f", label_smoothing={smoothing:g}" if smoothing else ""
+        loss_text += f"(from_logits={loss.from_logits}{extra})"
+    settings = (
+        f"optimizer={type(model.optimizer).__name__}",
+        f"loss={loss_text}",
+        f"metrics={config['metrics']}",
+        f"steps_per_execution={config['steps_per_execution']}",
+        f"jit_compile={config['jit_compile']}",
     )
+    return "\n".join(wrap_columns(", ".join(settings), MOST_COLUMNS))
 
 
 def train(model, images, labels, epochs=EPOCHS, **fit_options):

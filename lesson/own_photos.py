@@ -58,8 +58,8 @@ def class_of_folder(folder):
     label = FOLDER_CLASSES.get(folder_key(folder.name))
     if label is None:
         raise LessonError(
-            f"不是一个类别的名字；子文件夹要用这十个类别之一命名，比如 T-shirt、Trouser、"
-            f"Ankle-boot 或 T恤、裤子、踝靴",
+            "不是一个类别的名字；子文件夹要用这十个类别之一命名，比如 T-shirt、Trouser、"
+            "Ankle-boot 或 T恤、裤子、踝靴",
             "not a class name; name each subfolder for one of the ten classes, "
             "e.g. T-shirt, Trouser, Ankle-boot",
             subject=folder,
