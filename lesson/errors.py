@@ -31,9 +31,6 @@ class LessonError(Exception):
         lead = f"{self.subject}：" if self.subject is not None else ""
         return f"{lead}{self.chinese} / {self.english}"
 
-    def __str__(self):
-        return self.text()
-
 
 def data_error(path, problem, fix):
     """A LessonError that names the file, the problem and what to do; problem
