@@ -376,8 +376,9 @@ def add_models_argument(flags):
         metavar="DIR",
         type=Path,
         default=DEFAULT_OUTPUT_DIR,
-        help="first_nn.py 和 first_cnn.py 保存模型的文件夹\n"
-        "where first_nn.py and first_cnn.py saved their models",
+        help="三课（first_nn.py、first_cnn.py、photo_cnn.py）保存模型的文件夹\n"
+        "where the lessons (first_nn.py, first_cnn.py, photo_cnn.py) saved their "
+        "models",
     )
 
 
@@ -458,9 +459,9 @@ def serve(args):
         )
     if args.output_dir.exists() and not args.output_dir.is_dir():
         raise LessonError(
-            "是文件，不是文件夹；给 --output-dir 传 first_nn.py 保存模型的文件夹",
+            "是文件，不是文件夹；给 --output-dir 传课程保存模型的文件夹",
             "is a file, not a folder; pass --output-dir the folder "
-            "first_nn.py saved its model in",
+            "the lessons saved their models in",
             subject=args.output_dir,
         )
     models = available_models(args.output_dir) if args.output_dir.is_dir() else {}

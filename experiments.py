@@ -73,7 +73,7 @@ def parse_args(argv=None):
     left = flags.TRAINING_EXAMPLES - args.validation_size
     if left < 1:
         raise LessonError(
-            f"{flags.TRAINING_EXAMPLES} 张训练图片一张也不剩了",
+            f"留出这么多做验证后，{flags.TRAINING_EXAMPLES} 张训练图片一张也不剩了",
             f"leaves no training images out of {flags.TRAINING_EXAMPLES}",
             subject=f"--validation-size {args.validation_size}",
         )
@@ -354,7 +354,7 @@ def plot_grid(rows, chosen):
     accuracy_axes.legend(fontsize=8)
     gap_axes.set_ylabel(
         bilingual(
-            "训练集准确率 - 验证集准确率",
+            "训练集准确率 − 验证集准确率",
             "train accuracy - validation accuracy",
         )
     )

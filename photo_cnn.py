@@ -14,7 +14,7 @@
 # 第二课的卷积神经网络在测试集上超过 90%，可是拿你在床上、沙发上或衣架上拍的衣服照片去问它，常常答错。原因不在照片的预处理，而在模型本身：它只见过 Zalando 的商品照，衣物摆得端正，背景一片白。一个网络只认识它学过的图片。这一课把 2,665 张在家里用手机拍的衣物照片（`data/home-photos/`，CC0 许可证，已经用 `predict.py` 处理照片的同一段代码做成了 28×28 的图片）加进训练集，看看模型在真实照片上能进步多少。
 #
 # The second lesson's network passes 90% on the test set, yet often fails on a
-# photo of clothes lying on a bed or hanging on a door. The preparation is not
+# photo of clothes on a bed, a sofa or a hanger. The preparation is not
 # the limit; the model is: it has only seen Zalando's product shots, centred on
 # white. A network knows only the pictures it learned from. This lesson adds
 # 2,665 phone photos of clothes at home (`data/home-photos/`, CC0, prepared to
@@ -164,7 +164,7 @@ else:
 # %% [markdown]
 # ## 步骤 6：数据预处理 / Step 6: Prepare the data
 #
-# 训练集 = Fashion-MNIST 的 60,000 张图片 + 每张家中照片 5 份（`--photo-copies`），其中一半左右翻转：翻过来的 T 恤仍然是 T 恤，这样模型多见到一些不同的样子。家中照片只有两千多张，不多放几份，它们在六万张商品照里几乎听不到声音；放得太多，模型又会只记住这两千多张。然后和前两课一样归一化，加上通道轴。
+# 训练集 = Fashion-MNIST 的 60,000 张图片 + 每张家中照片 5 份（`--photo-copies`），其中一半左右翻转：翻过来的 T恤仍然是 T恤，这样模型多见到一些不同的样子。家中照片只有两千多张，不多放几份，它们在六万张商品照里几乎会被淹没；放得太多，模型又会只记住这两千多张。然后和前两课一样归一化，加上通道轴。
 #
 # Training data: Fashion-MNIST's 60,000 pictures plus 5 copies of each home
 # photo (`--photo-copies`), half of them mirrored. Fewer copies and 2,403 photos

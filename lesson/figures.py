@@ -432,7 +432,7 @@ def dataset_beside_photos(images, labels, pictures, picture_labels):
     axes[1, 0].set_ylabel(bilingual("家中照片", "home photo"))
     figure.suptitle(
         bilingual(
-            "同一个类别：上面是商品照，下面是在家里拍的照片",
+            "每列一个类别：上面是商品照，下面是在家里拍的照片",
             "One class each: a product shot above, a photo taken at home below",
         )
     )

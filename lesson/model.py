@@ -186,10 +186,11 @@ def load_trained_model(path):
                 subject=path,
             )
         raise LessonError(
-            "不是 .keras 文件；两课保存的模型是 outputs/fashion_mnist.keras 和 "
-            "outputs/fashion_mnist_cnn.keras",
+            "不是 .keras 文件；三课保存的模型是 outputs/fashion_mnist.keras、"
+            "outputs/fashion_mnist_cnn.keras 和 outputs/fashion_mnist_photos.keras",
             "not a .keras file; the lessons save their models as "
-            "outputs/fashion_mnist.keras and outputs/fashion_mnist_cnn.keras",
+            "outputs/fashion_mnist.keras, outputs/fashion_mnist_cnn.keras and "
+            "outputs/fashion_mnist_photos.keras",
             subject=path,
         )
     if path.suffix == ".keras" and not zipfile.is_zipfile(path):
@@ -222,9 +223,10 @@ def load_trained_model(path):
     ):
         raise LessonError(
             f"输入 {inputs}、输出 {outputs}，不是一张 28x28 的图片和 10 个类别的分数；"
-            "请用 first_nn.py 或 first_cnn.py 保存的模型",
+            "请用 first_nn.py、first_cnn.py 或 photo_cnn.py 保存的模型",
             f"takes {inputs} and gives {outputs}, not one 28x28 picture and "
-            "10 class scores; use a model first_nn.py or first_cnn.py saved",
+            "10 class scores; use a model first_nn.py, first_cnn.py or photo_cnn.py "
+            "saved",
             subject=path,
         )
     return model

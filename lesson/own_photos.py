@@ -78,7 +78,7 @@ def load_own_photos(folder):
     subfolders = sorted(path for path in folder.iterdir() if path.is_dir())
     if not subfolders:
         raise LessonError(
-            "里面没有子文件夹；每个类别放一个子文件夹，比如 T-shirt/、Trouser/",
+            "里面没有子文件夹；把每个类别的照片放进一个子文件夹，比如 T-shirt/、Trouser/",
             "holds no subfolders; put each class's photos in one, e.g. T-shirt/, "
             "Trouser/",
             subject=folder,
