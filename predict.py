@@ -3,8 +3,8 @@
     python predict.py shoe.jpg shirt.png
     python predict.py photos/*.jpg --top 5 --save-inputs seen/
 
-The model is first_cnn.py's where it has run, else first_nn.py's (--model
-names another).
+The model is photo_cnn.py's where it has run, else first_cnn.py's, else
+first_nn.py's (results.MODELS_BEST_FIRST; --model names another).
 
 Each photo is turned into what the model learned from by lesson/photos.py
 (find the item, trim, shrink to 28x28, light item on a dark background),

@@ -23,13 +23,23 @@ class LessonError(Exception):
         self.subject = subject
         super().__init__(self.text())
 
+    def halves(self):
+        """(the Chinese, the English), each led by the subject; the Chinese is
+        None where there is only English."""
+        english = (
+            self.english if self.subject is None else f"{self.subject}: {self.english}"
+        )
+        if self.chinese is None:
+            return None, english
+        lead = "" if self.subject is None else f"{self.subject}："
+        return lead + self.chinese, english
+
     def text(self, chinese=True):
         """The message: Chinese, then English; English alone if not chinese."""
-        if self.chinese is None or not chinese:
-            lead = f"{self.subject}: " if self.subject is not None else ""
-            return lead + self.english
-        lead = f"{self.subject}：" if self.subject is not None else ""
-        return f"{lead}{self.chinese} / {self.english}"
+        chinese_half, english_half = self.halves()
+        if chinese_half is None or not chinese:
+            return english_half
+        return f"{chinese_half} / {self.english}"
 
 
 def data_error(path, problem, fix):

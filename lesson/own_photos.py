@@ -96,9 +96,8 @@ def load_own_photos(folder):
             try:
                 prepared.append(photos.prepare_file(path).picture)
             except LessonError as exc:  # one bad photo loses only itself
-                where = f"{exc.subject}：" if exc.subject is not None else ""
-                chinese = where + (exc.chinese or exc.english)
-                print(fitted(f"跳过 {chinese}", f"Skipped: {exc.text(False)}"))
+                chinese, english = exc.halves()
+                print(fitted(f"跳过 {chinese or english}", f"Skipped: {english}"))
         for number, picture in enumerate(prepared, start=1):
             part = "held" if number % HELD_OUT_EVERY == 0 else "train"
             kept[part][0].append(picture)
