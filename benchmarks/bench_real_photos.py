@@ -305,7 +305,8 @@ def measure_set(name, rows, models, sheet_dir):
         overall, flat, answers, rates, by_kind = report(
             model_path, rows, prepared, images
         )
-        results[Path(model_path).name] = (overall, flat, rates, by_kind)
+        # By path: models of the same file name in other folders stay apart.
+        results[str(model_path)] = (overall, flat, rates, by_kind)
         contact_sheet(
             sheet_dir / f"{name.split()[0]}_photos_{Path(model_path).stem}.png",
             rows,
@@ -352,23 +353,23 @@ def measure(args):
                 f"(>= {FLAGGED_WRONG_TARGET:.2f}), {right:.2f} of right ones "
                 f"(<= {FLAGGED_RIGHT_TARGET:.2f}): {'met' if met else 'NOT met'}"
             )
-    home = sets.get("home photos", {}).get(PHOTO_MODEL_FILE)
-    for kind, target in HOME_TARGETS if home else ():
-        print(
-            f"  home-photo model on home photos, {kind} {home[3][kind]:.2f} "
-            f"(>= {target:.2f}): {'met' if home[3][kind] >= target else 'NOT met'}"
-        )
-    for name, (overall, flat, _, _) in results.items():
-        if name in TARGETS:
-            what, target = TARGETS[name]
+    for name, (_, _, _, home) in sets.get("home photos", {}).items():
+        for kind, target in HOME_TARGETS if Path(name).name == PHOTO_MODEL_FILE else ():
             print(
-                f"  {what} model overall {overall:.2f} (>= {target:.2f}): "
+                f"  home-photo model {name} on home photos, {kind} {home[kind]:.2f} "
+                f"(>= {target:.2f}): {'met' if home[kind] >= target else 'NOT met'}"
+            )
+    for name, (overall, flat, _, _) in results.items():
+        if Path(name).name in TARGETS:
+            what, target = TARGETS[Path(name).name]
+            print(
+                f"  {what} model {name} overall {overall:.2f} (>= {target:.2f}): "
                 f"{'met' if overall >= target else 'NOT met'}"
             )
-        if name == CNN_MODEL_FILE and flat is not None:
+        if Path(name).name == CNN_MODEL_FILE and flat is not None:
             print(
-                f"  convolutional model on {FLAT_LAY} {flat:.2f} (>= {FLAT_LAY_TARGET:.2f}): "
-                f"{'met' if flat >= FLAT_LAY_TARGET else 'NOT met'}"
+                f"  convolutional model {name} on {FLAT_LAY} {flat:.2f} "
+                f"(>= {FLAT_LAY_TARGET:.2f}): {'met' if flat >= FLAT_LAY_TARGET else 'NOT met'}"
             )
     print(
         f"  preparing a 12-megapixel JPEG ({slowest.name} enlarged) {big:.2f} s (<= {SECONDS_TARGET} s): "

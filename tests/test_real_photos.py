@@ -74,14 +74,15 @@ def test_the_default_models_on_real_photos(default_models, run_script, tmp_path)
     assert dense_results["product-white-bg"] >= 0.80
     assert cnn_results["all"] >= 0.70 and dense_results["all"] >= 0.60
     assert "targets:" in result.stdout and "12-megapixel" in result.stdout
-    # The unsure flag marks most wrong answers, and few right ones.
+    # The unsure flag marks wrong answers far more often than right ones
+    # (its targets are the third lesson's model's: bench_real_photos.py prints them).
     for section in sections:
         wrong, right = re.search(
             r"unsure flag: \d+/\d+ wrong answers \((\S+)\), \d+/\d+ right ones "
             r"\((\S+)\)",
             section,
         ).groups()
-        assert float(wrong) >= 0.5 and float(right) <= 0.3, section
+        assert float(wrong) >= float(right) + 0.3 and float(right) <= 0.3, section
     for model in (dense, cnn):
         sheet = sheets / f"real_photos_{model.stem}.png"
         with Image.open(sheet) as image:
