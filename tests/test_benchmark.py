@@ -153,6 +153,7 @@ BAD_FLAG = ["--no-such-flag"], "error: unrecognized arguments: --no-such-flag"
     [
         ("benchmarks/bench_app.py", *BAD_FLAG),
         ("benchmarks/bench_photos.py", *BAD_FLAG),
+        ("benchmarks/bench_photo_recipes.py", *BAD_FLAG),
         ("benchmarks/bench_real_photos.py", *BAD_FLAG),
         ("benchmarks/bench_train.py", *BAD_FLAG),
         ("benchmarks/cnn_settings.py", *BAD_FLAG),

@@ -141,3 +141,45 @@ def test_photo_accuracy_counts_only_the_classes_there_are(capsys):
     shown = capsys.readouterr().out
     assert "T-shirt/top 0.50, Trouser 1.00, Ankle boot 0.00" in shown
     assert re.search(r"全部 / All: 0\.500 \(2/4\)", shown)
+
+
+def test_the_recipe_benchmark_trains_the_lesson_as_photo_cnn_does(run_script, tmp_path):
+    """benchmarks/bench_photo_recipes.py's "lesson" row is photo_cnn.py itself:
+    the same seed gives the same scores, so the other rows compare with it."""
+    short = ["--train-size", "2000", "--epochs", "1", "--seed"]
+    out = tmp_path / "out"
+    lesson = run_script("photo_cnn.py", *short, "7", "--output-dir", out)
+    assert lesson.returncode == 0, lesson.stderr
+    metrics = json.loads((out / "metrics_photos.json").read_text(encoding="utf-8"))
+    bench = run_script(
+        "benchmarks/bench_photo_recipes.py",
+        "--recipes",
+        "lesson",
+        "random-flip-both-ways",
+        *short[:-1],
+        "--seeds",
+        "7",
+        "--photos",
+        tmp_path / "none",
+        timeout=600,
+    )
+    assert bench.returncode == 0, bench.stderr
+    assert "real photos not measured" in bench.stdout
+    found = re.search(
+        r"^lesson, seed 7: Fashion-MNIST (\S+), home five classes (\S+), all (\S+);",
+        bench.stdout,
+        re.M,
+    )
+    assert found, bench.stdout
+    test, five, every = map(float, found.groups())
+    assert test == pytest.approx(metrics["test_accuracy"], abs=1e-4)
+    assert five == pytest.approx(metrics["home_photos"]["by_folder"], abs=1e-3)
+    assert every == pytest.approx(metrics["home_photos"]["all"], abs=1e-3)
+    rows = [line for line in bench.stdout.splitlines() if line.startswith("| ")]
+    assert [row.split(":")[0] for row in rows[1:]] == [
+        "| lesson",
+        "| random-flip-both-ways",
+    ]
+    for row in rows[1:]:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        assert all(0 <= float(cell) <= 1 for cell in cells[1:4]) and cells[4] == "-"
