@@ -24,9 +24,11 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from lesson import console, data, errors, flags, home_photos, photos  # noqa: E402
+from lesson.backends import speed_settings  # noqa: E402
 from lesson.console import import_tensorflow  # noqa: E402
 from lesson.flags import DEFAULT_OUTPUT_DIR, positive_int  # noqa: E402
-from lesson.model import CNN_BATCH_SIZE, build_cnn, load_trained_model  # noqa: E402
+from lesson.model import CNN_BATCH_SIZE, CNN_EPOCHS, build_cnn  # noqa: E402
+from lesson.model import load_trained_model  # noqa: E402
 from lesson.model import predict_probabilities  # noqa: E402
 from lesson.results import CNN_MODEL_FILE  # noqa: E402
 
@@ -39,8 +41,8 @@ RECIPES = {
     "lesson": "photo_cnn.py as it is",
     "no-smoothing": "no label smoothing",
     "copies-unmirrored": "no copy of a home photo mirrored",
-    "mirrored-both-ways": "every other Fashion-MNIST picture mirrored too; "
-    "answers averaged over both ways round",
+    "mirrored-both-ways": "a random half of the Fashion-MNIST pictures mirrored "
+    "too; answers averaged over both ways round",
     "random-flip-both-ways": "a RandomFlip layer; answers averaged over both ways round",
     "shift-zoom-rotate": "RandomTranslation, RandomZoom, RandomRotation layers",
     "turned-photos": "2 of the copies prepared from the photo turned (up to 10 "
@@ -68,7 +70,7 @@ def turned(image, rng):
         rgb,
         matrix,
         (width, height),
-        flags=cv2.INTER_AREA,
+        flags=cv2.INTER_LINEAR,
         borderMode=cv2.BORDER_REFLECT_101,
     )
     return Image.fromarray(rgb)
@@ -209,8 +211,8 @@ def train_one(recipe, seed, args, datasets):
             from_logits=True, label_smoothing=smoothing
         ),
         metrics=["accuracy"],
-        steps_per_execution=32,
-        jit_compile=False,
+        # photo_cnn.py's speed settings, on whichever backend Keras runs
+        **speed_settings(steps_per_execution=32, jit_compile=False),
     )
     started = time.perf_counter()
     model.fit(
@@ -241,6 +243,7 @@ def train_one(recipe, seed, args, datasets):
 def real_photos(folder):
     """The real photos prepared as predict.py does: (pictures, labels); a photo
     with no item found gets an empty picture, so it counts as wrong."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
     from bench_real_photos import read_manifest
 
     if not Path(folder).is_dir():
@@ -249,8 +252,8 @@ def real_photos(folder):
     pictures, labels = [], []
     for path, label, _ in read_manifest(folder):
         try:
-            pictures.append(photos.prepare_file(path).picture)
-        except errors.LessonError:
+            pictures.append(photos.prepare(photos.open_image(path)).picture)
+        except photos.NoItemFound:
             pictures.append(np.zeros((28, 28), np.uint8))
         labels.append(label)
     return np.stack(pictures), np.array(labels)
@@ -263,9 +266,6 @@ def load(args):
     home, check = home_photos.load_home_photos()
     real = real_photos(args.photos)
     turned_sets = None
-    if "turned-photos" in args.recipes and not Path(args.home_photos).is_dir():
-        print(f"no photos at {args.home_photos}: turned-photos not trained")
-        args.recipes = [name for name in args.recipes if name != "turned-photos"]
     if "turned-photos" in args.recipes:
         print(
             f"preparing 2 turned copies of {len(home[1])} photos from {args.home_photos}"
@@ -279,6 +279,15 @@ def cell(values):
 
 
 def measure(args):
+    if "turned-photos" in args.recipes and not Path(args.home_photos).is_dir():
+        print(f"no photos at {args.home_photos}: turned-photos not trained")
+        args.recipes = [name for name in args.recipes if name != "turned-photos"]
+        if not args.recipes:
+            raise errors.LessonError(
+                "没有可以训练的做法",
+                "no recipe left to train",
+                subject=args.home_photos,
+            )
     if "from-lesson-2" in args.recipes:
         load_trained_model(args.lesson_2_model)  # there? (one error line first)
     if "turned-photos" in args.recipes and args.photo_copies < 4:
@@ -335,11 +344,14 @@ def main(argv=None):
         "--seeds", nargs="+", type=flags.seed, default=[42, 43, 44], help="seeds"
     )
     parser.add_argument(
-        "--epochs", type=positive_int, default=5, help="epochs (photo_cnn.py's)"
+        "--epochs",
+        type=positive_int,
+        default=CNN_EPOCHS,
+        help="epochs (photo_cnn.py's)",
     )
     parser.add_argument(
         "--photo-copies",
-        type=positive_int,
+        type=flags.from_to(1, flags.MOST_PHOTO_COPIES, "copies of each home photo"),
         default=5,
         help="copies of each home photo in the mix (photo_cnn.py's)",
     )

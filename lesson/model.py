@@ -4,6 +4,7 @@ first_nn.py and first_cnn.py write these out as the tutorial does; tests check
 that both build the same models with the same compile settings.
 """
 
+import random
 import time
 import zipfile
 from pathlib import Path
@@ -200,6 +201,9 @@ def load_trained_model(path):
             f"or is not a .keras archive); {fix[1]}",
             subject=path,
         )
+    # Building its layers draws Python random numbers: put them back, so that
+    # loading a model never changes what a lesson's seed trains next.
+    random_state = random.getstate()
     try:
         model = import_keras().models.load_model(path)
     except Exception as exc:  # Keras raises many kinds for a bad file
@@ -211,6 +215,8 @@ def load_trained_model(path):
             f"not a Keras model this program can load ({reason}); {fix[1]}",
             subject=path,
         ) from None
+    finally:
+        random.setstate(random_state)
     try:
         inputs, outputs = model.input_shape, model.output_shape
     except (AttributeError, ValueError):  # saved before it was ever built

@@ -160,6 +160,24 @@ BAD_FLAG = ["--no-such-flag"], "error: unrecognized arguments: --no-such-flag"
         ("benchmarks/exercises.py", *BAD_FLAG),
         ("docs/make_notebook.py", *BAD_FLAG),
         (
+            "benchmarks/bench_photo_recipes.py",
+            [
+                "--recipes",
+                "turned-photos",
+                "--photo-copies",
+                "3",
+                "--home-photos",
+                REPO,
+            ],
+            "error: turned-photos needs --photo-copies 4 or more",
+        ),
+        (
+            "benchmarks/bench_photo_recipes.py",
+            ["--recipes", "from-lesson-2", "--lesson-2-model", "missing.keras"],
+            "error: no trained model at missing.keras; run python first_nn.py first "
+            "(or python first_cnn.py for the second lesson's model)",
+        ),
+        (
             "benchmarks/cell_times.py",
             [],
             "error: the following arguments are required: lesson",

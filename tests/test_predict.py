@@ -1,6 +1,7 @@
 """predict.py: a learner's own photos, turned into what the model was trained on."""
 
 import json
+import random
 import re
 import shutil
 import subprocess
@@ -25,6 +26,7 @@ from lesson import data, photos
 from lesson.errors import LessonError
 from lesson.flags import DEFAULT_SEED
 from lesson.model import (
+    build_cnn,
     build_model,
     compile_model,
     load_trained_model,
@@ -246,6 +248,17 @@ def test_a_file_that_is_not_a_model_is_refused(tmp_path, run_script):
     assert_one_line_error(result)
     assert "not a Keras model" in result.stderr
     assert "damaged or is not a .keras archive" in result.stderr
+
+
+def test_loading_a_model_leaves_pythons_random_numbers_as_they_were(tmp_path):
+    """photo_cnn.py loads the second lesson's model before it trains its own:
+    the load must not change what the seed trains next."""
+    path = tmp_path / CNN_MODEL_FILE
+    build_cnn().save(path)
+    random.seed(DEFAULT_SEED)
+    before = random.getstate()
+    load_trained_model(path)
+    assert random.getstate() == before
 
 
 def other_models(keras):
