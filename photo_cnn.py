@@ -171,10 +171,10 @@ else:
 # are drowned out by 60,000 product shots; many more and the model learns those
 # photos by heart. Then normalize and add the channel axis, as before.
 #
-# 原来的 `train_images` 已经全部放进了 `mixed_images`，删掉它，整次运行的内存峰值就少了 47 MB（`/usr/bin/time -v` 测得 1.42 GB，不删是 1.47 GB）。
+# 原来的 `train_images` 已经全部放进了 `mixed_images`，删掉它，整次运行的内存峰值就少了 47 MB（`/usr/bin/time -v` 测得 1.42 GiB，不删是 1.47 GiB）。
 #
 # `train_images` is all in `mixed_images` now: deleting it takes 47 MB off the
-# run's peak memory (1.42 GB by `/usr/bin/time -v`, 1.47 GB without).
+# run's peak memory (1.42 GiB by `/usr/bin/time -v`, 1.47 GiB without).
 #
 # 标签这次写成“独热”（one-hot）的形式：10 个数，正确的类别是 1，其余是 0；第 7 步的标签平滑要用这种形式。
 #
