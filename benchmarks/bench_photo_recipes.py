@@ -95,6 +95,13 @@ def turned_copies(folder, pictures, count, workers):
         for row in home_photos.read_sources()
         if row["split"] == "train"
     ]
+    if len(sources) != len(pictures):
+        raise errors.LessonError(
+            "data/home-photos/sources.csv 列出的训练照片和训练图片的数量对不上",
+            "data/home-photos/sources.csv lists another number of training "
+            "photos than there are training pictures",
+            subject=home_photos.HOME_PHOTOS_DIR,
+        )
     if not all(path.is_file() for path in sources):
         raise errors.LessonError(
             "不是做出 data/home-photos 的那个照片文件夹；用 --home-photos 指定它，"
@@ -242,7 +249,8 @@ def train_one(recipe, seed, args, datasets):
 
 def real_photos(folder):
     """The real photos prepared as predict.py does: (pictures, labels); a photo
-    with no item found gets an empty picture, so it counts as wrong."""
+    with no item found gets an empty picture and the label -1, which no answer
+    matches, so it counts as wrong, as in bench_real_photos.py."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from bench_real_photos import read_manifest
 
@@ -255,6 +263,7 @@ def real_photos(folder):
             pictures.append(photos.prepare(photos.open_image(path)).picture)
         except photos.NoItemFound:
             pictures.append(np.zeros((28, 28), np.uint8))
+            label = -1
         labels.append(label)
     return np.stack(pictures), np.array(labels)
 
@@ -351,7 +360,7 @@ def main(argv=None):
     )
     parser.add_argument(
         "--photo-copies",
-        type=flags.from_to(1, flags.MOST_PHOTO_COPIES, "copies of each home photo"),
+        type=flags.from_to(0, flags.MOST_PHOTO_COPIES, "copies of each home photo"),
         default=5,
         help="copies of each home photo in the mix (photo_cnn.py's)",
     )

@@ -290,7 +290,7 @@ def contact_sheet(path, rows, images, prepared, answers, title):
 
 
 def measure_set(name, rows, models, sheet_dir):
-    """One photo set, every model: {model file: (overall, flat-lay, flag rates)}
+    """One photo set, every model: {model path: (overall, flat-lay, flag rates)}
     and the photos' preparing times."""
     missing = [str(path) for path, _, _ in rows if not path.is_file()]
     if missing:
@@ -301,14 +301,19 @@ def measure_set(name, rows, models, sheet_dir):
         f"{1000 * np.median(seconds):.0f} ms (median), {1000 * max(seconds):.0f} ms at most"
     )
     results = {}
-    for model_path in models:
+    stems = [Path(model_path).stem for model_path in models]
+    for number, model_path in enumerate(models):
+        # One sheet per model: a file name met before gets its place in the list.
+        stem = stems[number]
+        if stem in stems[:number]:
+            stem = f"{stem}_{number + 1}"
         overall, flat, answers, rates, by_kind = report(
             model_path, rows, prepared, images
         )
         # By path: models of the same file name in other folders stay apart.
         results[str(model_path)] = (overall, flat, rates, by_kind)
         contact_sheet(
-            sheet_dir / f"{name.split()[0]}_photos_{Path(model_path).stem}.png",
+            sheet_dir / f"{name.split()[0]}_photos_{stem}.png",
             rows,
             images,
             prepared,

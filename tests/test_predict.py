@@ -250,15 +250,19 @@ def test_a_file_that_is_not_a_model_is_refused(tmp_path, run_script):
     assert "damaged or is not a .keras archive" in result.stderr
 
 
-def test_loading_a_model_leaves_pythons_random_numbers_as_they_were(tmp_path):
+def test_loading_a_model_leaves_the_random_numbers_as_they_were(tmp_path):
     """photo_cnn.py loads the second lesson's model before it trains its own:
     the load must not change what the seed trains next."""
     path = tmp_path / CNN_MODEL_FILE
     build_cnn().save(path)
     random.seed(DEFAULT_SEED)
-    before = random.getstate()
+    np.random.seed(DEFAULT_SEED)
+    python_before, numpy_before = random.getstate(), np.random.get_state()
     load_trained_model(path)
-    assert random.getstate() == before
+    assert random.getstate() == python_before
+    numpy_after = np.random.get_state()
+    assert np.array_equal(numpy_after[1], numpy_before[1])
+    assert numpy_after[2:] == numpy_before[2:]
 
 
 def other_models(keras):
@@ -674,3 +678,36 @@ def test_real_photo_benchmark_with_chinese_names_on_any_console(
         result.stdout
     )
     assert (tmp_path / "sheets" / "real_photos_fashion_mnist.png").is_file()
+
+
+def test_real_photo_benchmark_keeps_models_of_one_file_name_apart(
+    trained, run_script, tmp_path
+):
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    shutil.copy(REPO / "docs" / "images" / "example_boot.jpg", folder / "boot.jpg")
+    manifest = [{"file": "boot.jpg", "label": 9, "kind": "white"}]
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    models = []
+    for seed in ("seed-1", "seed-2"):
+        (tmp_path / seed).mkdir()
+        models.append(shutil.copy(trained[0], tmp_path / seed / MODEL_FILE))
+    sheets = tmp_path / "sheets"
+    result = run_script(
+        "benchmarks/bench_real_photos.py",
+        "--photos",
+        folder,
+        "--model",
+        *models,
+        "--sheet-dir",
+        sheets,
+        "--home-photos",
+        tmp_path / "none",
+    )
+    assert result.returncode == 0, result.stderr
+    for model in models:
+        assert f"model {model}: 1 photos" in result.stdout
+    assert sorted(path.name for path in sheets.iterdir()) == [
+        "real_photos_fashion_mnist.png",
+        "real_photos_fashion_mnist_2.png",
+    ]
