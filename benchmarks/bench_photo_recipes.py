@@ -23,6 +23,9 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.bench_real_photos import BLANK, DEFAULT_HOME_PHOTOS  # noqa: E402
+from benchmarks.bench_real_photos import DEFAULT_PHOTOS, NO_ITEM  # noqa: E402
+from benchmarks.bench_real_photos import prepare_all, read_manifest  # noqa: E402
 from lesson import console, data, errors, flags, home_photos, photos  # noqa: E402
 from lesson.backends import speed_settings  # noqa: E402
 from lesson.console import import_tensorflow  # noqa: E402
@@ -32,9 +35,6 @@ from lesson.model import load_trained_model  # noqa: E402
 from lesson.model import predict_probabilities  # noqa: E402
 from lesson.results import CNN_MODEL_FILE  # noqa: E402
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_PHOTOS = REPO.parent / "shared" / "real_photos"
-DEFAULT_HOME_PHOTOS = REPO.parent / "shared" / "clothing_photos"
 LABEL_SMOOTHING = 0.1  # photo_cnn.py's
 
 RECIPES = {
@@ -233,10 +233,10 @@ def train_one(recipe, seed, args, datasets):
     both_ways = recipe in BOTH_WAYS
     scores = {}
     # The test set as photo_cnn.py's step 9 measures it; photos as predict.py does.
-    test_images = (test[0] / 255.0).astype(np.float32)[..., None]
     if both_ways:
         scores["test"] = probabilities(model, test[0], True).argmax(axis=1) == test[1]
     else:
+        test_images = (test[0] / 255.0).astype(np.float32)[..., None]
         predicted = model.predict(test_images, verbose=0, batch_size=1024)
         scores["test"] = predicted.argmax(axis=1) == test[1]
     for name, (pictures, truth) in (("home", check), ("real", real)):
@@ -248,24 +248,19 @@ def train_one(recipe, seed, args, datasets):
 
 
 def real_photos(folder):
-    """The real photos prepared as predict.py does: (pictures, labels); a photo
-    with no item found gets an empty picture and the label -1, which no answer
-    matches, so it counts as wrong, as in bench_real_photos.py."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from bench_real_photos import read_manifest
-
+    """The real photos prepared as bench_real_photos.py prepares them: (pictures,
+    labels); a photo with no item found keeps its empty picture and gets the
+    label NO_ITEM, which no answer matches, so it counts as wrong there too."""
     if not Path(folder).is_dir():
         print(f"no photos at {folder}: real photos not measured")
         return np.zeros((0, 28, 28), np.uint8), np.zeros(0, int)
-    pictures, labels = [], []
-    for path, label, _ in read_manifest(folder):
-        try:
-            pictures.append(photos.prepare(photos.open_image(path)).picture)
-        except photos.NoItemFound:
-            pictures.append(np.zeros((28, 28), np.uint8))
-            label = -1
-        labels.append(label)
-    return np.stack(pictures), np.array(labels)
+    rows = read_manifest(folder)
+    prepared, _, _ = prepare_all(rows)
+    labels = [
+        NO_ITEM if photo is BLANK else label
+        for photo, (_, label, _) in zip(prepared, rows)
+    ]
+    return np.stack([photo.picture for photo in prepared]), np.array(labels)
 
 
 def load(args):
