@@ -2,6 +2,7 @@
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -13,6 +14,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 # A one-epoch run on a subset: the short run the figures issue names.
 ONE_EPOCH_SUBSET = ["--epochs", "1", "--train-size", "2000", "--test-size", "500"]
+# The photo the READMEs' first predict.py command answers.
+EXAMPLE_PHOTO = "docs/images/example_boot.jpg"
 
 # Keras reads KERAS_HOME once, when it is imported, so point it (and HOME)
 # at an empty folder before any test imports TensorFlow.
@@ -95,6 +98,18 @@ def subset_run(tmp_path_factory):
     )
     assert result.returncode == 0, result.stderr
     return result, out
+
+
+@pytest.fixture(scope="session")
+def first_nn_default_run(tmp_path_factory):
+    """`python first_nn.py` as a learner runs it (its defaults, its outputs/
+    folder), once for the session: (the folder it ran in, CompletedProcess).
+    The folder has the READMEs' example photo; tests add nothing there."""
+    folder = tmp_path_factory.mktemp("first-nn-default")
+    (folder / EXAMPLE_PHOTO).parent.mkdir(parents=True)
+    shutil.copy(REPO / EXAMPLE_PHOTO, folder / EXAMPLE_PHOTO)
+    env = clean_environment(folder / "home")
+    return folder, run_repo_script("first_nn.py", env=env, cwd=folder)
 
 
 def assert_one_line_error(result):

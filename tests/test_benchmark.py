@@ -1,6 +1,8 @@
 """The training benchmark runs and prints its tables (it reports; it asserts no time)."""
 
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -9,7 +11,12 @@ from lesson import backends
 
 
 def test_quick_benchmark_prints_its_table(run_script):
-    result = run_script("benchmarks/bench_train.py", "--quick", timeout=900)
+    # TensorFlow and one other installed backend: each backend's runs cost
+    # about 20 seconds, and one other shows the comparison's table.
+    installed = [name for name in backends.BACKENDS if backends.installed(name)][:2]
+    result = run_script(
+        "benchmarks/bench_train.py", "--quick", "--backends", *installed, timeout=900
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert (
@@ -39,7 +46,6 @@ def test_quick_benchmark_prints_its_table(run_script):
         cells = [cell.strip() for cell in line.strip("|").split("|")]
         if line.startswith("| python first_"):
             lessons[cells[0]] = [float(cell) for cell in cells[1:]]
-    installed = [name for name in backends.BACKENDS if backends.installed(name)]
     assert set(lessons) == {
         f"python {lesson}"
         + ("" if backend == "tensorflow" else f" --backend {backend}")
@@ -126,10 +132,24 @@ def test_cell_times_prints_each_cell_and_the_time_outside_fit(run_script, tmp_pa
     assert (tmp_path / "out" / "metrics.json").is_file()
 
 
-def test_cnn_settings_measures_every_setting_in_its_own_process(run_script):
-    result = run_script(
-        "benchmarks/cnn_settings.py",
-        *["--isa", "native", "--epochs", "1", "--train-size", "512"],
+# cnn_settings.py with 3 of its 10 settings (each child process costs about 7
+# seconds): the two it marks, and one that turns XLA on.
+THREE_CNN_SETTINGS = (
+    "import sys; from benchmarks import cnn_settings as bench; "
+    "bench.SETTINGS = [bench.BEFORE, bench.Setting(jit_compile=True), bench.FIRST_CNN]; "
+    "sys.exit(bench.main(sys.argv[1:]))"
+)
+
+
+def test_cnn_settings_measures_each_setting_in_its_own_process(clean_env):
+    result = subprocess.run(
+        [sys.executable, "-c", THREE_CNN_SETTINGS]
+        + ["--isa", "native", "--epochs", "1", "--train-size", "512"],
+        cwd=REPO,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
         timeout=600,
     )
     assert result.returncode == 0, result.stderr
@@ -138,7 +158,8 @@ def test_cnn_settings_measures_every_setting_in_its_own_process(run_script):
         for line in result.stdout.splitlines()
         if re.match(r"^\| \d+ \|", line)
     ]
-    assert len(rows) == 10
+    assert len(rows) == 3
+    assert [cells[1] for cells in rows] == ["False", "True", "False"]  # jit_compile
     for cells in rows:
         assert float(cells[6]) > 0 and 0.0 <= float(cells[7]) <= 1.0
     marked = {cells[8]: cells[0] for cells in rows if cells[8]}

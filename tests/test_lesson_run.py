@@ -2,7 +2,6 @@
 
 import json
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -12,11 +11,14 @@ import pytest
 import tensorflow as tf
 
 from conftest import (
+    EXAMPLE_PHOTO,
     ONE_EPOCH_SUBSET,
     REPO,
     assert_excerpts_match,
     assert_nothing_written,
     assert_one_line_error,
+    clean_environment,
+    run_repo_script,
 )
 from lesson import data, model
 from lesson.console import MOST_COLUMNS, columns
@@ -226,10 +228,10 @@ def test_ctrl_c_is_one_line_and_exit_130(clean_env, tmp_path, script, args, mark
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
 
 
-def test_full_default_recipe_reaches_the_tutorials_accuracy(run_script, tmp_path):
+def test_full_default_recipe_reaches_the_tutorials_accuracy(first_nn_default_run):
     """The acceptance run: the tutorial's full recipe, as `python first_nn.py >
     log.txt`, printing what the READMEs show, in lines of at most 100 columns."""
-    result = run_script("first_nn.py")
+    folder, result = first_nn_default_run
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     out = result.stdout
@@ -243,16 +245,14 @@ def test_full_default_recipe_reaches_the_tutorials_accuracy(run_script, tmp_path
     assert max(map(columns, out.splitlines())) <= MOST_COLUMNS
     assert_excerpts_match("first_nn.py", out)
     # The READMEs' next command, with this run's model.
-    (tmp_path / "docs" / "images").mkdir(parents=True)
-    example = "docs/images/example_boot.jpg"
-    shutil.copy(REPO / example, tmp_path / example)
-    answer = run_script("predict.py", example)
+    env = clean_environment(folder / "home")
+    answer = run_repo_script("predict.py", EXAMPLE_PHOTO, env=env, cwd=folder)
     assert answer.returncode == 0, answer.stderr
     assert_excerpts_match("predict.py", answer.stdout)
     accuracy = float(re.search(r"Test accuracy: ([0-9.]+)", out).group(1))
     assert accuracy >= 0.87
     metrics = json.loads(
-        (tmp_path / "outputs" / "metrics.json").read_text(encoding="utf-8")
+        (folder / "outputs" / "metrics.json").read_text(encoding="utf-8")
     )
     assert metrics["test_accuracy"] == pytest.approx(accuracy, abs=5e-5)
     assert metrics["train_size"] == 60000 and metrics["epochs"] == 10

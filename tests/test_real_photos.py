@@ -2,6 +2,7 @@
 
 import json
 import re
+import shutil
 
 import pytest
 from PIL import Image
@@ -16,15 +17,18 @@ needs_real_photos = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def default_models(tmp_path_factory):
-    """Both lessons run with their defaults, as a learner runs them."""
+def default_models(first_nn_default_run, tmp_path_factory):
+    """Both lessons' models from runs with their defaults, as a learner runs them
+    (the first lesson's run is shared with tests/test_lesson_run.py)."""
+    first_nn_folder, first_nn_result = first_nn_default_run
+    assert first_nn_result.returncode == 0, first_nn_result.stderr
     home = tmp_path_factory.mktemp("home")
     out = tmp_path_factory.mktemp("out")
-    for lesson in ("first_nn.py", "first_cnn.py"):
-        result = run_repo_script(
-            lesson, "--output-dir", out, env=clean_environment(home), cwd=home
-        )
-        assert result.returncode == 0, result.stderr
+    shutil.copy(first_nn_folder / "outputs" / "fashion_mnist.keras", out)
+    result = run_repo_script(
+        "first_cnn.py", "--output-dir", out, env=clean_environment(home), cwd=home
+    )
+    assert result.returncode == 0, result.stderr
     return out
 
 
