@@ -54,8 +54,14 @@ def clean_env(tmp_path):
 
 def run_repo_script(script, *args, env, cwd, timeout=900, encoding="utf-8"):
     """Run a repository script as a learner would; returns the CompletedProcess."""
+    return run_python([REPO / script, *args], env, cwd, timeout, encoding)
+
+
+def run_python(arguments, env, cwd=REPO, timeout=900, encoding="utf-8"):
+    """This Python with these arguments (a script, or -c and code); returns the
+    CompletedProcess, its output as text."""
     return subprocess.run(
-        [sys.executable, str(REPO / script), *map(str, args)],
+        [sys.executable, *map(str, arguments)],
         cwd=cwd,
         env=env,
         capture_output=True,

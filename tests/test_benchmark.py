@@ -1,12 +1,10 @@
 """The training benchmark runs and prints its tables (it reports; it asserts no time)."""
 
 import re
-import subprocess
-import sys
 
 import pytest
 
-from conftest import ONE_EPOCH_SUBSET, REPO
+from conftest import ONE_EPOCH_SUBSET, REPO, run_python
 from lesson import backends
 
 
@@ -142,15 +140,10 @@ THREE_CNN_SETTINGS = (
 
 
 def test_cnn_settings_measures_each_setting_in_its_own_process(clean_env):
-    result = subprocess.run(
-        [sys.executable, "-c", THREE_CNN_SETTINGS]
-        + ["--isa", "native", "--epochs", "1", "--train-size", "512"],
-        cwd=REPO,
-        env=clean_env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=600,
+    result = run_python(
+        ["-c", THREE_CNN_SETTINGS, "--isa", "native", "--epochs", "1"]
+        + ["--train-size", "512"],
+        clean_env,
     )
     assert result.returncode == 0, result.stderr
     rows = [

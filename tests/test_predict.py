@@ -21,7 +21,7 @@ from benchmarks.bench_photos import (
     upscale,
     white_background,
 )
-from conftest import REPO, assert_one_line_error
+from conftest import REPO, assert_one_line_error, run_python
 from lesson import data, photos
 from lesson.errors import LessonError
 from lesson.flags import DEFAULT_SEED
@@ -707,15 +707,10 @@ def test_real_photo_benchmark_keeps_models_of_one_file_name_apart(
         (tmp_path / seed).mkdir()
         models.append(shutil.copy(trained[0], tmp_path / seed / MODEL_FILE))
     sheets = tmp_path / "sheets"
-    result = subprocess.run(
-        [sys.executable, "-c", FIRST_HOME_PHOTOS, "--photos", folder]
-        + ["--model", *models, "--sheet-dir", sheets],
-        cwd=REPO,
-        env=clean_env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=600,
+    result = run_python(
+        ["-c", FIRST_HOME_PHOTOS, "--photos", folder, "--model", *models]
+        + ["--sheet-dir", sheets],
+        clean_env,
     )
     assert result.returncode == 0, result.stderr
     sheet_names = ["real_photos_fashion_mnist.png", "real_photos_fashion_mnist_2.png"]
