@@ -17,7 +17,7 @@ from PIL import Image
 
 import app
 from benchmarks.bench_app import phone_photo, start_app, stop_app, top_class
-from conftest import REPO, assert_one_line_error, clean_environment
+from conftest import REPO, assert_one_line_error, clean_environment, run_python
 from lesson import data
 from lesson.flags import DEFAULT_SEED
 from lesson.model import build_cnn, build_model, compile_cnn, compile_model, normalize
@@ -104,16 +104,13 @@ def bad_files(folder):
     }
 
 
-def test_importing_app_starts_nothing(run_script):
-    result = subprocess.run(
+def test_importing_app_starts_nothing(clean_env):
+    result = run_python(
         [
-            sys.executable,
             "-c",
             "import app, sys; print(sorted({'gradio', 'tensorflow'} & set(sys.modules)))",
         ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
+        clean_env,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
@@ -151,13 +148,8 @@ def test_bad_flags_get_one_error_line(run_script, tmp_path, argv, message):
 
 def test_without_gradio_one_line_names_the_install_command(clean_env):
     blocked = "import sys; sys.modules['gradio'] = None; import app; "
-    result = subprocess.run(
-        [sys.executable, "-c", blocked + "sys.exit(app.main(['--no-browser']))"],
-        cwd=REPO,
-        env=clean_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = run_python(
+        ["-c", blocked + "sys.exit(app.main(['--no-browser']))"], clean_env, timeout=120
     )
     assert_one_line_error(result)
     assert "pip install -r requirements-app.txt" in result.stderr

@@ -72,7 +72,7 @@ def test_comparison_with_first_nn_is_printed_and_saved(cnn_run):
     second = json.loads((out / "metrics_cnn.json").read_text(encoding="utf-8"))
     table = (out / "comparison.md").read_text(encoding="utf-8")
     assert table in result.stdout
-    assert f"| parameters | 101,770 | 105,866 | +4,096 |" in table
+    assert "| parameters | 101,770 | 105,866 | +4,096 |" in table
     accuracy_row = f"| test accuracy | {first['test_accuracy']:.4f} | {second['test_accuracy']:.4f} |"
     assert accuracy_row in table
     assert len(re.findall(r"^\| test accuracy: ", table, re.M)) == 10
