@@ -9,8 +9,8 @@ from lesson import backends
 
 
 def test_quick_benchmark_prints_its_table(run_script):
-    # TensorFlow and one other installed backend: each backend's runs cost
-    # about 20 seconds, and one other shows the comparison's table.
+    # TensorFlow and one other installed backend: each backend adds two lesson runs
+    # (15 to 30 seconds), and one other shows the comparison table.
     installed = [name for name in backends.BACKENDS if backends.installed(name)][:2]
     result = run_script(
         "benchmarks/bench_train.py", "--quick", "--backends", *installed, timeout=900
@@ -130,7 +130,7 @@ def test_cell_times_prints_each_cell_and_the_time_outside_fit(run_script, tmp_pa
     assert (tmp_path / "out" / "metrics.json").is_file()
 
 
-# cnn_settings.py with 3 of its 10 settings (each child process costs about 7
+# cnn_settings.py with 3 of its 10 settings (each in a child process of 7 to 10
 # seconds): the two it marks, and one that turns XLA on.
 THREE_CNN_SETTINGS = (
     "import sys; from benchmarks import cnn_settings as bench; "
