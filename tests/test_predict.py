@@ -21,7 +21,8 @@ from benchmarks.bench_photos import (
     upscale,
     white_background,
 )
-from conftest import REPO, assert_one_line_error, run_python
+from benchmarks.bench_real_photos import DEFAULT_HOME_PHOTOS
+from conftest import EXAMPLE_PHOTO, REPO, assert_one_line_error, run_python
 from lesson import data, photos
 from lesson.errors import LessonError
 from lesson.flags import DEFAULT_SEED
@@ -37,8 +38,6 @@ from lesson.model import (
 from lesson.results import CNN_MODEL_FILE, MODEL_FILE, best_model
 
 HELD_OUT = 200  # test images turned into "photos"
-# The phone photos data/home-photos/ was made from, where this checkout has them.
-HOME_PHOTO_SOURCE = REPO.parent / "shared" / "clothing_photos"
 
 
 def answers(result, model):
@@ -699,7 +698,7 @@ def test_real_photo_benchmark_keeps_models_of_one_file_name_apart(
     """On the real photos and, where their source folder is there, the home photos."""
     folder = tmp_path / "photos"
     folder.mkdir()
-    shutil.copy(REPO / "docs" / "images" / "example_boot.jpg", folder / "boot.jpg")
+    shutil.copy(REPO / EXAMPLE_PHOTO, folder / "boot.jpg")
     manifest = [{"file": "boot.jpg", "label": 9, "kind": "white"}]
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     models = []
@@ -716,7 +715,7 @@ def test_real_photo_benchmark_keeps_models_of_one_file_name_apart(
     sheet_names = ["real_photos_fashion_mnist.png", "real_photos_fashion_mnist_2.png"]
     for model in models:
         assert f"model {model}: 1 photos" in result.stdout
-    if HOME_PHOTO_SOURCE.is_dir():
+    if DEFAULT_HOME_PHOTOS.is_dir():
         sheet_names += [name.replace("real", "home") for name in sheet_names]
         for model in models:
             assert f"model {model}: 6 photos" in result.stdout

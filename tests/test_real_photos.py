@@ -7,9 +7,9 @@ import shutil
 import pytest
 from PIL import Image
 
-from conftest import REPO, assert_one_line_error, clean_environment, run_repo_script
+from benchmarks.bench_real_photos import DEFAULT_PHOTOS as REAL_PHOTOS
+from conftest import assert_one_line_error, clean_environment, run_repo_script
 
-REAL_PHOTOS = REPO.parent / "shared" / "real_photos"
 needs_real_photos = pytest.mark.skipif(
     not (REAL_PHOTOS / "manifest.json").is_file(),
     reason=f"no real photos at {REAL_PHOTOS}",
