@@ -23,7 +23,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_real_photos import BLANK, DEFAULT_HOME_PHOTOS  # noqa: E402
+from benchmarks.bench_real_photos import BLANK  # noqa: E402
 from benchmarks.bench_real_photos import DEFAULT_PHOTOS, NO_ITEM  # noqa: E402
 from benchmarks.bench_real_photos import prepare_all, read_manifest  # noqa: E402
 from lesson import console, data, errors, flags, home_photos, photos  # noqa: E402
@@ -381,7 +381,7 @@ def main(argv=None):
     parser.add_argument(
         "--home-photos",
         type=Path,
-        default=DEFAULT_HOME_PHOTOS,
+        default=home_photos.SOURCE_PHOTOS_DIR,
         help="the phone photos data/home-photos/ was made from (turned-photos only)",
     )
     parser.add_argument(

@@ -37,15 +37,13 @@ from lesson.data import CLASS_NAMES  # noqa: E402
 from lesson.errors import LessonError  # noqa: E402
 from lesson.files import prepare_output_dir, write_atomically  # noqa: E402
 from lesson.flags import DEFAULT_OUTPUT_DIR  # noqa: E402
-from lesson.home_photos import read_sources  # noqa: E402
+from lesson.home_photos import SOURCE_PHOTOS_DIR, read_sources  # noqa: E402
 from lesson.model import load_trained_model, normalize  # noqa: E402
 from lesson.model import predict_probabilities  # noqa: E402
 from lesson.results import CNN_MODEL_FILE, MODEL_FILE, PHOTO_MODEL_FILE  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_PHOTOS = REPO.parent / "shared" / "real_photos"
-# The phone photos data/home-photos/ was made from (data/make_home_photos.py).
-DEFAULT_HOME_PHOTOS = REPO.parent / "shared" / "clothing_photos"
 DEFAULT_MODELS = [
     DEFAULT_OUTPUT_DIR / name for name in (MODEL_FILE, CNN_MODEL_FILE, PHOTO_MODEL_FILE)
 ]
@@ -391,7 +389,7 @@ def main(argv=None):
     parser.add_argument(
         "--home-photos",
         type=Path,
-        default=DEFAULT_HOME_PHOTOS,
+        default=SOURCE_PHOTOS_DIR,
         help="the phone photos data/home-photos/ was made from: its validation "
         "photos are measured too where the folder is there",
     )

@@ -38,6 +38,7 @@ from lesson.home_photos import (  # noqa: E402
     LABELS_MAGIC,
     LEFT_OUT_FOLDERS,
     LOOKED_AT_FOLDERS,
+    SOURCE_PHOTOS_DIR,
     SOURCES_FILE,
     SPLITS,
     file_names,
@@ -45,7 +46,6 @@ from lesson.home_photos import (  # noqa: E402
 )
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_PHOTOS = REPO.parent / "shared" / "clothing_photos"
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
 SOURCE_COLUMNS = [
     "split",
@@ -299,7 +299,7 @@ def main(argv=None):
         "--photos",
         metavar="DIR",
         type=Path,
-        default=DEFAULT_PHOTOS,
+        default=SOURCE_PHOTOS_DIR,
         help=f"衣物照片的文件夹：train/、validation/、{LABELS_BY_LOOKING}\n"
         f"the clothing photos folder: train/, validation/, {LABELS_BY_LOOKING}",
     )

@@ -18,6 +18,8 @@ from lesson.errors import LessonError, data_error
 
 REPO = Path(__file__).resolve().parent.parent
 HOME_PHOTOS_DIR = REPO / "data" / "home-photos"
+# The phone photos those pictures are made from, looked for beside the repository.
+SOURCE_PHOTOS_DIR = REPO.parent / "shared" / "clothing_photos"
 SOURCES_FILE = "sources.csv"
 SPLITS = ("train", "validation")
 

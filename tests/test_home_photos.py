@@ -14,7 +14,7 @@ from conftest import REPO, assert_nothing_written, assert_one_line_error
 from lesson import home_photos
 from lesson.errors import LessonError
 
-PHOTOS = Path(__file__).resolve().parents[1].parent / "shared" / "clothing_photos"
+PHOTOS = home_photos.SOURCE_PHOTOS_DIR
 needs_photos = pytest.mark.skipif(
     not PHOTOS.is_dir(), reason=f"{PHOTOS}: the source photos are not here"
 )

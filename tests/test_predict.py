@@ -21,9 +21,8 @@ from benchmarks.bench_photos import (
     upscale,
     white_background,
 )
-from benchmarks.bench_real_photos import DEFAULT_HOME_PHOTOS
 from conftest import EXAMPLE_PHOTO, REPO, assert_one_line_error, run_python
-from lesson import data, photos
+from lesson import data, home_photos, photos
 from lesson.errors import LessonError
 from lesson.flags import DEFAULT_SEED
 from lesson.model import (
@@ -715,7 +714,7 @@ def test_real_photo_benchmark_keeps_models_of_one_file_name_apart(
     sheet_names = ["real_photos_fashion_mnist.png", "real_photos_fashion_mnist_2.png"]
     for model in models:
         assert f"model {model}: 1 photos" in result.stdout
-    if DEFAULT_HOME_PHOTOS.is_dir():
+    if home_photos.SOURCE_PHOTOS_DIR.is_dir():
         sheet_names += [name.replace("real", "home") for name in sheet_names]
         for model in models:
             assert f"model {model}: 6 photos" in result.stdout
