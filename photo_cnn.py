@@ -11,14 +11,15 @@
 # %% [markdown]
 # # 第三课：从家中照片里学习 / Lesson 3: learning from photos taken at home
 #
-# 第二课的卷积神经网络在测试集上超过 90%，可是拿你在床上、沙发上或衣架上拍的衣服照片去问它，常常答错。原因不在照片的预处理，而在模型本身：它只见过 Zalando 的商品照，衣物摆得端正，背景一片白。一个网络只认识它学过的图片。这一课把 2,665 张在家里用手机拍的衣物照片（`data/home-photos/`，CC0 许可证，已经用 `predict.py` 处理照片的同一段代码做成了 28×28 的图片）加进训练集，看看模型在真实照片上能进步多少。
+# 第二课的卷积神经网络在测试集上超过 90%，可是拿你在床上、沙发上或衣架上拍的衣服照片去问它，常常答错。原因不在照片的预处理，而在模型本身：它只见过 Zalando 的商品照，衣物摆得端正，背景一片白。一个网络只认识它学过的图片。这一课从 2,665 张在家里用手机拍的衣物照片（`data/home-photos/`，CC0 许可证，已经用和 `predict.py` 处理照片时完全相同的代码做成了 28×28 的图片）中拿出 2,403 张加进训练集，另外 262 张留作验证集，看看模型在真实照片上能进步多少。
 #
 # The second lesson's network passes 90% on the test set, yet often fails on a
 # photo of clothes on a bed, a sofa or a hanger. The preparation is not
 # the limit; the model is: it has only seen Zalando's product shots, centred on
-# white. A network knows only the pictures it learned from. This lesson adds
-# 2,665 phone photos of clothes at home (`data/home-photos/`, CC0, prepared to
-# 28×28 by the very code `predict.py` uses) to the training data.
+# white. A network knows only the pictures it learned from. Of 2,665 phone
+# photos of clothes at home (`data/home-photos/`, CC0, prepared to 28×28 by the
+# very code `predict.py` uses), this lesson adds 2,403 to the training data and
+# keeps 262 apart to measure on.
 #
 # 运行：`python photo_cnn.py`（先运行 `python first_cnn.py`，第 5 步才能量出第二课的模型在家中照片上的表现）。你自己的照片：`python photo_cnn.py --my-photos 我的衣服`，每个类别一个子文件夹。在笔记本中用 `%env PHOTO_CNN_ARGS=--epochs 1` 传入命令行选项。
 #
@@ -113,8 +114,8 @@ if args.my_photos is not None:
 # %%
 banner(4, "探索数据", "Explore the data")
 print(label("训练集图像形状", "Training images shape"), train_images.shape)
-print(label("家中照片（训练）", "Home photos (training)"), home_images.shape)
-print(label("家中照片（验证）", "Home photos (validation)"), home_check_images.shape)
+print(label("家中照片（训练集）", "Home photos (training)"), home_images.shape)
+print(label("家中照片（验证集）", "Home photos (validation)"), home_check_images.shape)
 print(
     label("每个类别的家中照片", "Home photos per class"),
     np.bincount(home_labels, minlength=10),
@@ -133,13 +134,13 @@ beside = figures.dataset_beside_photos(
 saved.save(beside, "step04_dataset_beside_photos")
 
 # %% [markdown]
-# ## 步骤 5：第二课的模型认得出家中照片吗？/ Step 5: Does lesson 2's model know home photos?
+# ## 步骤 5：第二课的模型认得出家中照片吗？ / Step 5: Does lesson 2's model know home photos?
 #
-# 如果 `first_cnn.py` 已经把模型存在输出文件夹里，就用验证集的 262 张家中照片给它打分，答案和 `predict.py` 给出的一样（鞋会左右翻转再比较）。“五个直接的类别”是原数据集里本来就对应 Fashion-MNIST 类别的文件夹（T恤、裤子、连衣裙、外套、衬衫），其余照片的类别是看照片定的。
+# 如果 `first_cnn.py` 已经把模型存在输出文件夹里，就用验证集的 262 张家中照片给它打分，答案和 `predict.py` 给出的一样（看起来像鞋的照片会原样和左右翻转各判断一次，取更像鞋的那次）。“按文件夹定类别的五类”来自原数据集里本来就对应 Fashion-MNIST 类别的文件夹（T恤/上衣、裤子、连衣裙、外套、衬衫），其余照片的类别是看照片定的。
 #
 # If `first_cnn.py` saved its model in the output folder, score it on the 262
-# validation photos, answering as `predict.py` does. "The five direct classes"
-# are the source's folders that are Fashion-MNIST classes as they are.
+# validation photos, answering as `predict.py` does. "Five classes by folder":
+# the photos of the source's folders that are Fashion-MNIST classes as they are.
 
 # %%
 banner(5, "第二课的模型和家中照片", "Lesson 2's model on home photos")
@@ -164,10 +165,10 @@ else:
 # %% [markdown]
 # ## 步骤 6：数据预处理 / Step 6: Prepare the data
 #
-# 训练集 = Fashion-MNIST 的 60,000 张图片 + 每张家中照片 5 份（`--photo-copies`），其中一半左右翻转：翻过来的 T恤仍然是 T恤，这样模型多见到一些不同的样子。家中照片只有两千多张，不多放几份，它们在六万张商品照里几乎会被淹没；放得太多，模型又会只记住这两千多张。然后和前两课一样归一化，加上通道轴。
+# 训练集 = Fashion-MNIST 的 60,000 张图片 + 每张家中照片的 5 份副本（`--photo-copies`），隔一份翻转一份（5 份里有 2 份左右翻转）：翻过来的 T恤仍然是 T恤，这样模型多见到一些不同的样子。家中照片只有两千多张，不多放几份，它们在六万张商品照里几乎会被淹没；放得太多，模型又会把这两千多张死记硬背下来。然后和前两课一样归一化，加上通道轴。
 #
 # Training data: Fashion-MNIST's 60,000 pictures plus 5 copies of each home
-# photo (`--photo-copies`), half of them mirrored. Fewer copies and 2,403 photos
+# photo (`--photo-copies`), every other copy mirrored. Fewer copies and 2,403 photos
 # are drowned out by 60,000 product shots; many more and the model learns those
 # photos by heart. Then normalize and add the channel axis, as before.
 #
@@ -200,7 +201,7 @@ test_targets = tf.keras.utils.to_categorical(test_labels, 10)
 # %% [markdown]
 # ## 步骤 7：构建并编译模型 / Step 7: Build and compile the model
 #
-# 和第二课完全一样的网络，只多了一个设置：标签平滑（`label_smoothing=0.1`）。它把训练目标从“正确类别 100%”改成“正确类别 91%，其余每类 1%”：家中照片里有些真的很难分（短连衣裙像上衣，抓绒外套像套头衫），模型不必对每一张都百分之百确定。在测量过的做法里，只有它让 Fashion-MNIST 在三个种子下都保持在 0.90 以上，家中照片也最稳（`docs/third-lesson.zh-CN.md`）。`SparseCategoricalCrossentropy` 没有这个选项，所以换成 `CategoricalCrossentropy` 和独热标签。
+# 和第二课完全一样的网络，只多了一个设置：标签平滑（`label_smoothing=0.1`）。它把训练目标从“正确类别 100%”改成“正确类别 91%，其余每类 1%”：家中照片里有些真的很难分（短连衣裙像上衣，抓绒衣介于套头衫和外套之间），模型不必对每一张都百分之百确定。在测量过的做法里，只有它让 Fashion-MNIST 在三个种子下都保持在 0.90 以上，家中照片也最稳（`docs/third-lesson.zh-CN.md`）。`SparseCategoricalCrossentropy` 没有这个选项，所以换成 `CategoricalCrossentropy` 和独热标签。
 #
 # Lesson 2's very network, with one setting more: label smoothing. The target
 # becomes "91% the right class, 1% each other" instead of 100%: some home photos

@@ -368,7 +368,7 @@ def add_filters_argument(parser):
         metavar="N",
         type=filter_count,
         default=model.CNN_FILTERS,
-        help=f"第一个卷积层的过滤器个数，1 到 {MOST_FILTERS}（第二层是它的两倍）\n"
+        help=f"第一个卷积层的滤波器个数，1 到 {MOST_FILTERS}（第二层是它的两倍）\n"
         f"filters of the first convolution, 1 to {MOST_FILTERS} (the second "
         "has twice as many)",
     )
@@ -408,9 +408,9 @@ def parse_photo_flags(argv=None):
         metavar="N",
         type=from_to(0, MOST_PHOTO_COPIES, "copies of each home photo"),
         default=5,
-        help=f"每张家中照片放进训练集几份（一半左右翻转），0 到 {MOST_PHOTO_COPIES}；"
+        help=f"每张家中照片放进训练集几份（隔一份左右翻转一份），0 到 {MOST_PHOTO_COPIES}；"
         "0 就是只用 Fashion-MNIST\n"
-        f"copies of each home photo in training (half of them mirrored), 0 to "
+        f"copies of each home photo in training (every other copy mirrored), 0 to "
         f"{MOST_PHOTO_COPIES}; 0 trains on Fashion-MNIST alone",
     )
     photo.add_argument(

@@ -58,7 +58,7 @@ def class_of_folder(folder):
     label = FOLDER_CLASSES.get(folder_key(folder.name))
     if label is None:
         raise LessonError(
-            "不是一个类别的名字；子文件夹要用这十个类别之一命名，比如 T-shirt、Trouser、"
+            "不是类别名；子文件夹要用十个类别之一命名，比如 T-shirt、Trouser、"
             "Ankle-boot 或 T恤、裤子、踝靴",
             "not a class name; name each subfolder for one of the ten classes, "
             "e.g. T-shirt, Trouser, Ankle-boot",
@@ -78,7 +78,7 @@ def load_own_photos(folder):
     subfolders = sorted(path for path in folder.iterdir() if path.is_dir())
     if not subfolders:
         raise LessonError(
-            "里面没有子文件夹；把每个类别的照片放进一个子文件夹，比如 T-shirt/、Trouser/",
+            "里面没有子文件夹；把每个类别的照片各放进一个子文件夹，比如 T-shirt/、Trouser/",
             "holds no subfolders; put each class's photos in one, e.g. T-shirt/, "
             "Trouser/",
             subject=folder,

@@ -81,7 +81,7 @@ def print_photo_accuracy(true_labels, predicted_labels, by_folder=None):
     if by_folder is not None and by_folder.any():
         measured["by_folder"] = float(right[by_folder].mean())
         print(
-            label("五个直接的类别", "The five direct classes"),
+            label("按文件夹定类别的五类", "Five classes by folder"),
             f"{measured['by_folder']:.3f} ({right[by_folder].sum()}/{by_folder.sum()})",
         )
     per_class = per_class_accuracy(true_labels, predicted_labels, missing=np.nan)

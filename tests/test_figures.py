@@ -304,7 +304,7 @@ def test_first_nn_runs_as_a_notebook_with_each_steps_output_under_it(
 COMMITTED_NOTEBOOKS = {
     "first_nn": (len(FIGURES), ["(60000, 28, 28)", "1875/1875"], 0.87),
     "first_cnn": (10, ["(60000, 28, 28, 1)", "938/938", "| fit seconds |"], 0.90),
-    "photo_cnn": (3, ["(2403, 28, 28)", "1126/1126", "五个直接的类别"], 0.89),
+    "photo_cnn": (3, ["(2403, 28, 28)", "1126/1126", "按文件夹定类别的五类"], 0.89),
 }
 
 
