@@ -408,10 +408,10 @@ def parse_photo_flags(argv=None):
         metavar="N",
         type=from_to(0, MOST_PHOTO_COPIES, "copies of each home photo"),
         default=5,
-        help=f"每张家中照片放进训练集几份（隔一份左右翻转一份），0 到 {MOST_PHOTO_COPIES}；"
-        "0 就是只用 Fashion-MNIST\n"
-        f"copies of each home photo in training (every other copy mirrored), 0 to "
-        f"{MOST_PHOTO_COPIES}; 0 trains on Fashion-MNIST alone",
+        help=f"每张家中照片（和 --my-photos 的每张照片）放进训练集几份（隔一份左右翻转一份），"
+        f"0 到 {MOST_PHOTO_COPIES}；0 就是只用 Fashion-MNIST\n"
+        f"copies of each home photo (and of each --my-photos photo) in training, every "
+        f"other copy mirrored, 0 to {MOST_PHOTO_COPIES}; 0 trains on Fashion-MNIST alone",
     )
     photo.add_argument(
         "--my-photos",
@@ -423,6 +423,11 @@ def parse_photo_flags(argv=None):
         "your own photos: one subfolder per class (e.g. T-shirt/, Trouser/); "
         "every 5th is kept apart to measure on (default: none)",
     )
-    return with_backend(
-        photo.parse_args(lesson_argv(PHOTO_NOTEBOOK_FLAGS) if argv is None else argv)
-    )
+    args = photo.parse_args(lesson_argv(PHOTO_NOTEBOOK_FLAGS) if argv is None else argv)
+    if args.my_photos is not None and args.photo_copies == 0:
+        raise LessonError(
+            "--photo-copies 0 会把 --my-photos 的照片也排除在训练之外：请用 1 或更大的数",
+            "--photo-copies 0 would leave the --my-photos photos out of training "
+            "too: use 1 or more",
+        )
+    return with_backend(args)

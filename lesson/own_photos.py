@@ -54,8 +54,15 @@ FOLDER_CLASSES = {
 
 
 def class_of_folder(folder):
-    """The class a subfolder's name gives, or a LessonError naming the choices."""
-    label = FOLDER_CLASSES.get(folder_key(folder.name))
+    """The class a subfolder's name gives (in the plural too: Shirts, Dresses),
+    or a LessonError naming the choices."""
+    key = folder_key(folder.name)
+    singular = [key, key[:-1] if key.endswith("s") else key]
+    if key.endswith("es"):
+        singular.append(key[:-2])
+    label = next(
+        (FOLDER_CLASSES[name] for name in singular if name in FOLDER_CLASSES), None
+    )
     if label is None:
         raise LessonError(
             "不是类别名；子文件夹要用十个类别之一命名，比如 T-shirt、Trouser、"
@@ -67,6 +74,12 @@ def class_of_folder(folder):
     return label
 
 
+def hidden(path):
+    """What a learner does not see in the folder: .ipynb_checkpoints, .DS_Store,
+    macOS's __MACOSX from an unzipped archive."""
+    return path.name.startswith(".") or path.name == "__MACOSX"
+
+
 def load_own_photos(folder):
     """((training pictures, labels), (held-out pictures, labels)) from a folder
     of class subfolders; every HELD_OUT_EVERY-th photo of a class is held out.
@@ -75,7 +88,9 @@ def load_own_photos(folder):
     left out; the others are all kept.
     """
     folder = Path(folder)
-    subfolders = sorted(path for path in folder.iterdir() if path.is_dir())
+    subfolders = sorted(
+        path for path in folder.iterdir() if path.is_dir() and not hidden(path)
+    )
     if not subfolders:
         raise LessonError(
             "里面没有子文件夹；把每个类别的照片各放进一个子文件夹，比如 T-shirt/、Trouser/",
@@ -87,17 +102,32 @@ def load_own_photos(folder):
     for subfolder in subfolders:
         label = class_of_folder(subfolder)
         files = sorted(
-            path
-            for path in subfolder.iterdir()
-            if path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES
+            path for path in subfolder.iterdir() if path.is_file() and not hidden(path)
         )
         prepared = []
         for path in files:
+            if path.suffix.lower() not in IMAGE_SUFFIXES:  # .heic, .txt, ...
+                print(
+                    fitted(
+                        f"跳过 {path}：不是 PNG、JPEG、BMP、GIF 或 WebP 图片",
+                        f"Skipped: {path}: not a PNG, JPEG, BMP, GIF or WebP image",
+                    )
+                )
+                continue
             try:
                 prepared.append(photos.prepare_file(path).picture)
             except LessonError as exc:  # one bad photo loses only itself
                 chinese, english = exc.halves()
                 print(fitted(f"跳过 {chinese or english}", f"Skipped: {english}"))
+        if 0 < len(prepared) < HELD_OUT_EVERY:
+            print(
+                fitted(
+                    f"{subfolder.name}：只有 {len(prepared)} 张照片，全部用来训练，"
+                    f"不留出（至少 {HELD_OUT_EVERY} 张才留出 1 张）",
+                    f"{subfolder.name}: only {len(prepared)} photos, all for training, "
+                    f"none kept apart (1 of every {HELD_OUT_EVERY} is)",
+                )
+            )
         for number, picture in enumerate(prepared, start=1):
             part = "held" if number % HELD_OUT_EVERY == 0 else "train"
             kept[part][0].append(picture)

@@ -134,6 +134,11 @@ def print_next_steps(output_dir, model_file=MODEL_FILE):
     print(f"  {predict}")
     if model_file == MODEL_FILE:  # the tutorial's next step: widths and epochs
         print("  python experiments.py")
+    if model_file == CNN_MODEL_FILE:  # the third lesson starts from this model
+        photo_lesson = "python photo_cnn.py"
+        if Path(output_dir) != DEFAULT_OUTPUT_DIR:
+            photo_lesson += f" --output-dir {as_argument(output_dir)}"
+        print(f"  {photo_lesson}")
     print(
         both(
             "（然后换成你自己拍的衣服照片试试）",

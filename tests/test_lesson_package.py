@@ -516,6 +516,11 @@ def test_next_steps_name_the_model_this_run_saved(monkeypatch, capsys, tmp_path)
     model = os.path.join("outputs", results.CNN_MODEL_FILE)
     assert f"docs/images/example_boot.jpg --model {model}\n" in cnn_run
     assert "experiments.py" not in cnn_run  # its grid is of dense networks
+    assert "  python photo_cnn.py\n" in cnn_run  # the third lesson, next
+    assert "photo_cnn.py" not in default_run + other_run
+    results.print_next_steps(os.path.join("outputs", "cnn"), results.CNN_MODEL_FILE)
+    folder = os.path.join("outputs", "cnn")
+    assert f"  python photo_cnn.py --output-dir {folder}\n" in capsys.readouterr().out
     # Once it is there, predict.py picks the second lesson's model by itself.
     (tmp_path / "outputs" / results.CNN_MODEL_FILE).write_text("")
     results.print_next_steps(flags.DEFAULT_OUTPUT_DIR, results.CNN_MODEL_FILE)

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from conftest import assert_one_line_error
-from lesson import data, home_photos, own_photos, results
+from lesson import data, flags, home_photos, own_photos, results
 from lesson.console import MOST_COLUMNS, columns
 from lesson.errors import LessonError
 
@@ -17,16 +17,24 @@ SHORT_RUN = ["--train-size", "2000", "--test-size", "500", "--epochs", "1"]
 
 def write_own_photos(folder, per_class=6):
     """A learner's folder: test images as PNG photos, dark on white, in class
-    subfolders named three ways, and one file that is not an image."""
+    subfolders named four ways (one of 2 photos), a file that is not an image,
+    one of a kind not read, and what Jupyter and macOS leave there unseen."""
     _, (test_images, test_labels) = data.load_data()
-    for name, label in (("T-shirt", 0), ("裤子", 1), ("ankle_boot", 9)):
+    for name, label, count in (
+        ("T-shirt", 0, per_class),
+        ("裤子", 1, per_class),
+        ("ankle_boot", 9, per_class),
+        ("Dresses", 3, 2),
+    ):
         (folder / name).mkdir(parents=True)
-        for number, index in enumerate(
-            np.flatnonzero(test_labels == label)[:per_class]
-        ):
+        for number, index in enumerate(np.flatnonzero(test_labels == label)[:count]):
             picture = np.kron(255 - test_images[index], np.ones((4, 4), np.uint8))
             Image.fromarray(picture).save(folder / name / f"{number}.png")
     (folder / "T-shirt" / "notes.png").write_text("not an image")
+    (folder / "T-shirt" / "IMG_0001.heic").write_bytes(b"\0" * 64)
+    (folder / "T-shirt" / ".DS_Store").write_bytes(b"\0" * 64)
+    for unseen in (".ipynb_checkpoints", "__MACOSX"):
+        (folder / unseen).mkdir()
     return folder
 
 
@@ -46,11 +54,16 @@ def test_the_short_run_trains_on_both_and_measures_the_home_photos(
     # At most 100 columns, but for the long temporary paths here.
     lines = [line for line in text.splitlines() if str(tmp_path) not in line]
     assert max(map(columns, lines)) <= MOST_COLUMNS
-    # The bad file is named and left out; the 18 photos all kept, 3 held out.
-    assert "notes.png" in text and "跳过" in text
-    assert "你的照片 / Your photos: 15 + 3" in text
-    # 2,000 + 5 copies of 2,403 home photos + 5 copies of 15 own ones.
-    assert f"({2000 + 5 * 2403 + 5 * 15}, 28, 28)" in text
+    # The bad files are named and left out, the unseen ones not; the 20 photos
+    # all kept, 3 held out (none of the 2 dresses).
+    assert "notes.png" in text and "IMG_0001.heic" in text and "跳过" in text
+    assert "DS_Store" not in text and "ipynb_checkpoints" not in text
+    assert "Dresses: only 2 photos, all for training, none kept apart" in text
+    assert (
+        "你的照片（训练 + 留出） / Your photos (training + kept apart): 17 + 3" in text
+    )
+    # 2,000 + 5 copies of 2,403 home photos + 5 copies of 17 own ones.
+    assert f"({2000 + 5 * 2403 + 5 * 17}, 28, 28)" in text
     metrics = json.loads((out / "metrics_photos.json").read_text(encoding="utf-8"))
     home = metrics["home_photos"]
     assert 0 <= home["by_folder"] <= 1 and 0 <= home["all"] <= 1
@@ -99,6 +112,10 @@ def test_a_bad_photo_folder_is_one_line_before_any_training(
         ("ankle_boot", 9),
         ("踝靴", 9),
         ("SNEAKER", 7),
+        ("Shirts", 6),
+        ("Dresses", 3),
+        ("t-shirts", 0),
+        ("Ankle boots", 9),
     ],
 )
 def test_a_subfolder_may_be_named_in_english_or_chinese(tmp_path, name, label):
@@ -111,7 +128,12 @@ def test_a_subfolder_of_no_class_names_the_choices(tmp_path):
     assert "T-shirt" in raised.value.english and "T恤" in raised.value.chinese
 
 
-def test_copies_of_the_photos_are_added_half_of_them_mirrored():
+def test_no_copies_of_the_home_photos_would_leave_out_the_learners_too(tmp_path):
+    with pytest.raises(LessonError, match="--photo-copies 0 would leave"):
+        flags.parse_photo_flags(["--my-photos", str(tmp_path), "--photo-copies", "0"])
+
+
+def test_copies_of_the_photos_are_added_every_other_one_mirrored():
     images, labels = np.zeros((3, 28, 28), np.uint8), np.zeros(3, np.uint8)
     photo = np.zeros((1, 28, 28), np.uint8)
     photo[0, 5, 2] = 200  # a pixel on the left
