@@ -262,9 +262,12 @@ def classify(args):
                 continue
             lines = [describe(image, row, args.top), *notes(photo, row)]
             if seen is not None:
-                lines.append(
-                    f"  {label('模型看到的图片', 'Picture the model saw')} {seen}"
-                )
+                side_by_side = seen.with_name(f"{seen.stem}.panel.png")
+                lines += [
+                    f"  {label('模型看到的图片', 'Picture the model saw')} {seen}",
+                    f"  {label('照片、掩码和图片并排', 'Photo, mask and picture')} "
+                    f"{side_by_side}",
+                ]
             print("\n".join(lines))
     return 1 if failed else 0
 

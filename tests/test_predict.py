@@ -151,11 +151,13 @@ def test_printed_line_lists_the_top_classes(trained, tmp_path, run_script):
         *["--model", path, "shoe.png", "--top", "2", "--save-inputs", "seen"],
     )
     assert result.returncode == 0, result.stderr
-    line, *notes, saved_line = answers(result, path)
+    line, *notes, saved_line, panel_line = answers(result, path)
     assert all(note.startswith("  ") for note in notes)  # a near tie, say
     seen = tmp_path / "seen" / "shoe.png"
     shown = Path("seen") / "shoe.png"  # as given: relative to where it runs
     assert saved_line == f"  模型看到的图片 / Picture the model saw: {shown}"
+    panel = Path("seen") / "shoe.panel.png"
+    assert panel_line == f"  照片、掩码和图片并排 / Photo, mask and picture: {panel}"
     assert line.startswith("shoe.png: ") and line.count("%") == 2 and "  （" in line
     best = data.CLASS_NAMES[int(np.argmax(probabilities[0]))]
     assert "（" in line and line.split(": ", 1)[1].startswith(best)
