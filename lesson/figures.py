@@ -396,11 +396,13 @@ def per_class_accuracy(train_accuracy, test_accuracy, names=TRAIN_AND_TEST):
     )
     for position, value in zip(positions, test_accuracy):
         if np.isfinite(value):
-            axes.text(
-                position + 0.2, value + 0.01, f"{value:.2f}", ha="center", fontsize=8
-            )
+            text, height = f"{value:.2f}", value + 0.01
+        else:  # no bar: say why
+            text, height = bilingual("没有照片", "no photos"), 0.01
+        axes.text(position + 0.2, height, text, ha="center", fontsize=8)
     axes.set_xticks(positions, class_names(), rotation=45, ha="right")
-    axes.set_ylim(0, 1.08)
+    axes.set_ylim(0, 1.25)  # room above the bars for the legend
+    axes.set_yticks(np.linspace(0, 1, 6))
     axes.set_ylabel(bilingual("准确率", "accuracy", " / "))
     axes.set_title(
         bilingual(
@@ -408,7 +410,7 @@ def per_class_accuracy(train_accuracy, test_accuracy, names=TRAIN_AND_TEST):
             "Accuracy per class: the short bars are the hard classes",
         )
     )
-    axes.legend(loc="lower left")
+    axes.legend(loc="upper center", ncol=2)
     figure.tight_layout()
     return figure
 
