@@ -477,10 +477,10 @@ def first_filters(model):
         image = axes.imshow(kernel[:, :, index], cmap="RdBu_r", vmin=-limit, vmax=limit)
         axes.set_xticks([])
         axes.set_yticks([])
-        axes.set_title(bilingual(f"过滤器 {index}", f"filter {index}"), fontsize=8)
+        axes.set_title(bilingual(f"滤波器 {index}", f"filter {index}"), fontsize=8)
     figure.suptitle(
         bilingual(
-            "第一个卷积层：3x3 的过滤器（红色加上像素，蓝色减去像素）",
+            "第一个卷积层：3x3 的滤波器（红色加上像素，蓝色减去像素）",
             "First convolution: 3x3 filters (red adds the pixel, blue subtracts it)",
         )
     )
@@ -517,7 +517,7 @@ def feature_maps(model, image, true_label):
         0.3,
         1 - 0.6 / (sum(rows) + 2),
         bilingual(
-            "特征图：过滤器找到它的图案的地方就亮",
+            "特征图：滤波器找到它的图案的地方就亮",
             "Feature maps: bright where a filter found its pattern",
         ),
         va="center",
