@@ -102,6 +102,13 @@ def save_image(path, pixels):
 
 # What --save-inputs writes for each image, besides NAME.png.
 SAVED_BESIDE = (".mask", ".panel")
+
+
+def saved_beside(picture_path, kind):
+    """NAME.mask.png or NAME.panel.png, beside the picture NAME.png."""
+    return picture_path.with_name(f"{picture_path.stem}{kind}.png")
+
+
 PANEL_GAP = 8  # white pixels between the panel's three parts
 
 
@@ -151,12 +158,12 @@ def save_inputs(folder, pictures):
             number += 1
             candidate = f"{name}-{number}"
         used |= names(candidate)
-        save_image(folder / f"{candidate}.png", photo.picture)
-        save_image(
-            folder / f"{candidate}.mask.png", photo.item_mask.astype(np.uint8) * 255
-        )
-        save_image(folder / f"{candidate}.panel.png", panel(image, photo))
-        paths.append(folder / f"{candidate}.png")
+        picture_path = folder / f"{candidate}.png"
+        save_image(picture_path, photo.picture)
+        mask = photo.item_mask.astype(np.uint8) * 255
+        save_image(saved_beside(picture_path, ".mask"), mask)
+        save_image(saved_beside(picture_path, ".panel"), panel(image, photo))
+        paths.append(picture_path)
     return paths
 
 
@@ -262,11 +269,10 @@ def classify(args):
                 continue
             lines = [describe(image, row, args.top), *notes(photo, row)]
             if seen is not None:
-                side_by_side = seen.with_name(f"{seen.stem}.panel.png")
                 lines += [
                     f"  {label('模型看到的图片', 'Picture the model saw')} {seen}",
                     f"  {label('照片、掩码和图片并排', 'Photo, mask and picture')} "
-                    f"{side_by_side}",
+                    f"{saved_beside(seen, '.panel')}",
                 ]
             print("\n".join(lines))
     return 1 if failed else 0

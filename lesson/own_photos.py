@@ -106,15 +106,13 @@ def load_own_photos(folder):
         )
         prepared = []
         for path in files:
-            if path.suffix.lower() not in IMAGE_SUFFIXES:  # .heic, .txt, ...
-                print(
-                    fitted(
-                        f"跳过 {path}：不是 PNG、JPEG、BMP、GIF 或 WebP 图片",
-                        f"Skipped: {path}: not a PNG, JPEG, BMP, GIF or WebP image",
-                    )
-                )
-                continue
             try:
+                if path.suffix.lower() not in IMAGE_SUFFIXES:  # .heic, .txt, ...
+                    raise LessonError(
+                        "不是 PNG、JPEG、BMP、GIF 或 WebP 图片",
+                        "not a PNG, JPEG, BMP, GIF or WebP image",
+                        subject=path,
+                    )
                 prepared.append(photos.prepare_file(path).picture)
             except LessonError as exc:  # one bad photo loses only itself
                 chinese, english = exc.halves()
