@@ -117,10 +117,8 @@ banner(4, "探索数据", "Explore the data")
 print(label("训练集图像形状", "Training images shape"), train_images.shape)
 print(label("家中照片（训练集）", "Home photos (training)"), home_images.shape)
 print(label("家中照片（验证集）", "Home photos (validation)"), home_check_images.shape)
-print(
-    label("每个类别的家中照片", "Home photos per class"),
-    np.bincount(home_labels, minlength=10),
-)
+print(label("每个类别的家中照片（训练集）", "Home photos per class (training)"))
+results.print_per_class(np.bincount(home_labels, minlength=10))
 
 # %% [markdown]
 # 同一个类别，上面是 Fashion-MNIST 的商品照，下面是在家里拍的照片：衣物摆放的样子、光线、褶皱和背景里剩下的东西都不一样。这些不同，模型在第二课从来没有见过。

@@ -69,7 +69,19 @@ LINE_PIECES = re.compile(
 
 def wrap_columns(text, width):
     """text as lines of at most width columns, broken between words or
-    between Chinese characters; a longer word gets a line of its own."""
+    between Chinese characters; a longer word gets a line of its own. The
+    lines are as even as their number allows, so no word is left alone."""
+    lines = wrap_greedily(text, width)
+    narrowest = -(-columns(text) // len(lines))  # columns per line if all were even
+    for narrower in range(narrowest, width):
+        even = wrap_greedily(text, narrower)
+        if len(even) == len(lines):
+            return even
+    return lines
+
+
+def wrap_greedily(text, width):
+    """As many pieces on each line as fit in width columns."""
     lines, line = [], ""
     for piece in LINE_PIECES.findall(text):
         if line and columns(line + piece.rstrip()) > width:

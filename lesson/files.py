@@ -1,5 +1,6 @@
 """Files the runs write: whole or not at all, and folders checked before work."""
 
+import atexit
 import json
 import os
 import tempfile
@@ -44,6 +45,15 @@ def write_json(path, value):
     write_text(path, json.dumps(value, indent=2, ensure_ascii=False) + "\n")
 
 
+def remove_empty_folders(folders):
+    """Remove each folder, innermost first, while it is empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty, or already gone
+            return
+
+
 def prepare_output_dir(output_dir, flag="--output-dir", file_names=()):
     """Create the output folder now, so a bad path fails before any training.
 
@@ -71,6 +81,11 @@ def prepare_output_dir(output_dir, flag="--output-dir", file_names=()):
             (f"给 {flag} 一个文件夹", f"pass {flag} a folder"),
         )
     writable = (f"给 {flag} 一个可写的文件夹", f"pass {flag} a writable folder")
+    created = [
+        folder for folder in (output_dir, *output_dir.parents) if not folder.exists()
+    ]
+    # a run that stops before writing anything leaves no empty folder behind
+    atexit.register(remove_empty_folders, created)
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

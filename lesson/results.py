@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from lesson import backends
-from lesson.console import MOST_COLUMNS, both, fitted, label, short_path, wrap_columns
-from lesson.data import CLASS_NAMES, keras_cache_dir
+from lesson.console import MOST_COLUMNS, both, columns, fitted, label, short_path
+from lesson.data import CLASS_NAMES, class_name, keras_cache_dir
 from lesson.files import write_atomically, write_json, write_text
 from lesson.flags import DEFAULT_OUTPUT_DIR, as_argument
 
@@ -87,14 +87,24 @@ def print_photo_accuracy(true_labels, predicted_labels, by_folder=None):
     per_class = per_class_accuracy(true_labels, predicted_labels, missing=np.nan)
     measured["per_class"] = per_class
     print(label("每个类别", "Per class"))
-    classes = ", ".join(
-        f"{CLASS_NAMES[klass]} {accuracy:.2f}"
-        for klass, accuracy in enumerate(per_class)
-        if np.isfinite(accuracy)
-    )
-    for line in wrap_columns(classes, MOST_COLUMNS - 2):
-        print(f"  {line}")
+    print_per_class(per_class, "{:.2f}")
     return measured
+
+
+def print_per_class(values, value_format="{}"):
+    """One value for each class, after its name, in indented lines; a class
+    whose value is NaN (no pictures of it) is left out."""
+    lines = [""]
+    for klass, value in enumerate(values):
+        if not np.isfinite(value):
+            continue
+        named = f"{class_name(klass)} {value_format.format(value)}"
+        if lines[-1] and columns(f"  {lines[-1]}, {named}") > MOST_COLUMNS:
+            lines[-1] += ","
+            lines.append("")
+        lines[-1] += f", {named}" if lines[-1] else named
+    for line in lines:
+        print(f"  {line}")
 
 
 def print_overfitting(history, test_accuracy):

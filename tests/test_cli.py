@@ -130,6 +130,16 @@ def test_long_bilingual_lines_put_the_english_on_a_line_of_its_own(monkeypatch):
     assert console.fitted("训练用时", "Fit time", lead="  ") == "  Fit time"
 
 
+def test_wrapped_lines_are_even_so_no_word_is_left_alone():
+    text = (
+        "Skipped: /home/learner/我的衣服/T-shirt/IMG_20240101_123456.heic: "
+        "not a PNG, JPEG, BMP, GIF or WebP image"
+    )
+    lines = console.wrap_columns(text, MOST_COLUMNS)
+    assert len(lines) == 2
+    assert all(MOST_COLUMNS // 3 < columns(line) <= MOST_COLUMNS for line in lines)
+
+
 @pytest.mark.parametrize("width", [10, 40, 100])
 def test_wrapping_by_columns_keeps_every_character_and_the_width(width):
     text = (

@@ -98,7 +98,8 @@ def test_a_bad_photo_folder_is_one_line_before_any_training(
     assert_one_line_error(result)
     assert words in result.stderr
     assert "Epoch" not in result.stdout
-    assert not (out / results.PHOTO_MODEL_FILE).exists()
+    assert not out.exists()  # not even the empty output folder
+    assert tmp_path.is_dir() and mine.is_dir()  # folders that were there stay
 
 
 @pytest.mark.parametrize(
@@ -161,8 +162,20 @@ def test_photo_accuracy_counts_only_the_classes_there_are(capsys):
     assert measured["all"] == 0.5 and measured["by_folder"] == pytest.approx(2 / 3)
     assert np.isnan(measured["per_class"][8])
     shown = capsys.readouterr().out
-    assert "T-shirt/top 0.50, Trouser 1.00, Ankle boot 0.00" in shown
+    names = [data.class_name(klass) for klass in (0, 1, 9)]
+    assert f"{names[0]} 0.50, {names[1]} 1.00, {names[2]} 0.00" in shown
+    assert "Bag" not in shown
     assert re.search(r"全部 / All: 0\.500 \(2/4\)", shown)
+
+
+def test_counts_per_class_keep_each_name_beside_its_number(capsys, monkeypatch):
+    monkeypatch.setattr(data, "speaks_chinese", lambda stream=None: True)
+    results.print_per_class(np.array([889, 468, 201, 239, 184, 45, 292, 57, 0, 28]))
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) > 1 and all(columns(line) <= MOST_COLUMNS for line in lines)
+    named = ", ".join(line.strip().rstrip(",") for line in lines).split(", ")
+    assert named[0] == "T-shirt/top（T恤/上衣） 889" and len(named) == 10
+    assert named[8] == "Bag（包） 0"
 
 
 def test_the_recipe_benchmark_trains_the_lesson_as_photo_cnn_does(run_script, tmp_path):
