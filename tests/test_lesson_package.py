@@ -195,8 +195,8 @@ def test_compiled_loss_is_cross_entropy_from_logits(arrays):
 def test_compile_settings_are_read_back_from_the_model():
     compiled = model.compile_model(model.build_model())
     assert model.compile_settings(compiled) == (
-        "optimizer=Adam, loss=SparseCategoricalCrossentropy(from_logits=True), "
-        "metrics=['accuracy'],\nsteps_per_execution=32, jit_compile=True"
+        "optimizer=Adam, loss=SparseCategoricalCrossentropy(from_logits=True),\n"
+        "metrics=['accuracy'], steps_per_execution=32, jit_compile=True"
     )
     other = model.build_model()
     other.compile(optimizer="sgd", loss="mse", steps_per_execution=4)
