@@ -57,11 +57,13 @@ def class_of_folder(folder):
     """The class a subfolder's name gives (in the plural too: Shirts, Dresses),
     or a LessonError naming the choices."""
     key = folder_key(folder.name)
-    singular = [key, key[:-1] if key.endswith("s") else key]
+    names = [key]
+    if key.endswith("s"):
+        names.append(key[:-1])  # Shirts
     if key.endswith("es"):
-        singular.append(key[:-2])
+        names.append(key[:-2])  # Dresses
     label = next(
-        (FOLDER_CLASSES[name] for name in singular if name in FOLDER_CLASSES), None
+        (FOLDER_CLASSES[name] for name in names if name in FOLDER_CLASSES), None
     )
     if label is None:
         raise LessonError(
