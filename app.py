@@ -23,23 +23,23 @@ import time
 import webbrowser
 from pathlib import Path
 
-import lesson  # noqa: F401  (first: a supported Python and the packages)
 import numpy as np
 
-from lesson import backends, console, errors, photos
+import lesson  # noqa: F401  (first: a supported Python and the packages)
+from lesson import backends, console, errors, photos, startup
+from lesson.arguments import parser, whole_number
 from lesson.console import both, fitted
 from lesson.data import CLASS_NAMES, CLASS_NAMES_ZH
 from lesson.errors import LessonError
-from lesson.flags import DEFAULT_OUTPUT_DIR, parser, whole_number
-from lesson.model import load_trained_model
-from lesson.results import (
+from lesson.model_files import MODELS_BEST_FIRST, load_trained_model
+from lesson.names import (
     CNN_MODEL_FILE,
     MODEL_FILE,
-    MODELS_BEST_FIRST,
+    OUTPUT_DIR,
     PHOTO_MODEL_FILE,
+    REPO,
 )
 
-REPO = Path(__file__).resolve().parent
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
 PORTS_TRIED = 100  # from --port on, the first free one is used
@@ -375,7 +375,7 @@ def add_models_argument(flags):
         "--output-dir",
         metavar="DIR",
         type=Path,
-        default=DEFAULT_OUTPUT_DIR,
+        default=OUTPUT_DIR,
         help="三课（first_nn.py、first_cnn.py、photo_cnn.py）保存模型的文件夹\n"
         "where the lessons (first_nn.py, first_cnn.py, photo_cnn.py) saved their "
         "models",
@@ -473,7 +473,7 @@ def serve(args):
     classifier = Classifier()
     warm_up(classifier, args.output_dir)
     os.environ.update(OFFLINE_ENVIRONMENT)
-    with console.quiet_tensorflow_startup():  # Gradio imports many libraries
+    with startup.quiet_tensorflow_startup():  # Gradio imports many libraries
         import gradio as gr
 
     page = build_page(classifier, args.output_dir, args.top)

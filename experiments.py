@@ -21,14 +21,15 @@ import os
 import sys
 import time
 
-import lesson  # noqa: F401  (first: a supported Python and the packages)
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lesson import backends, console, data, errors, flags
+import lesson  # noqa: F401  (first: a supported Python and the packages)
+from lesson import arguments, backends, console, data, errors, flags, startup
 from lesson.console import both, fitted, label
 from lesson.errors import LessonError
-from lesson.figures import FigureFolder, bilingual
+from lesson.figure_files import FigureFolder
+from lesson.figure_text import bilingual
 from lesson.files import prepare_output_dir, write_json, write_text
 from lesson.model import build_model, compile_model, normalize, train
 from lesson.results import library_versions
@@ -38,7 +39,7 @@ TABLE_FILE, JSON_FILE, FIGURE_NAME = "experiments.md", "experiments.json", "expe
 
 
 def parse_args(argv=None):
-    parser = flags.parser(
+    parser = arguments.parser(
         "用不同的隐藏层宽度和 epoch（轮）数训练教程的模型，列出比较表。\n"
         "Train the tutorial's model for a grid of widths and epoch counts."
     )
@@ -53,7 +54,7 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--epochs",
-        type=flags.positive_int,
+        type=arguments.positive_int,
         nargs="+",
         metavar="N",
         default=[5, 10, 20],
@@ -63,7 +64,7 @@ def parse_args(argv=None):
     backends.add_backend_argument(parser)
     parser.add_argument(
         "--validation-size",
-        type=flags.positive_int,
+        type=arguments.positive_int,
         metavar="N",
         default=10000,
         help="留出训练集最后 N 张图片做验证；--train-size 从其余的算起\n"
@@ -171,7 +172,7 @@ class EpochMeasurements:
         self.fit_seconds, self.rows = 0.0, []
 
     def callback(self):
-        keras = console.import_keras()
+        keras = startup.import_keras()
         return keras.callbacks.LambdaCallback(
             on_epoch_begin=self.epoch_begin, on_epoch_end=self.epoch_end
         )
@@ -200,7 +201,7 @@ class EpochMeasurements:
 
 def train_width(hidden_units, epochs, train_pair, validation, test, seed, progress):
     """One training to max(epochs); a result row for each requested epoch count."""
-    console.import_keras().utils.set_random_seed(seed)
+    startup.import_keras().utils.set_random_seed(seed)
     model = compile_model(build_model(hidden_units))
     measure = EpochMeasurements(model, hidden_units, epochs, validation, test, progress)
     train(

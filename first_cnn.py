@@ -34,39 +34,27 @@
 # %% [markdown]
 # ## 步骤 1：环境准备 / Step 1: Set up
 #
-# 只需安装一次：`python -m pip install -r requirements.txt`（固定版本的 TensorFlow、Keras、NumPy、Matplotlib 和 Pillow）。这个单元格先读取命令行选项：写错了只会看到一行 `error: …`，不会看到一大段报错。
+# 只需安装一次：`python -m pip install -r requirements.txt`（固定版本的 TensorFlow、Keras、NumPy、Matplotlib 和 Pillow）。和第一课一样，`lesson.start` 先读取命令行选项（写错了只会看到一行 `error: …`），建好输出文件夹，再安静地导入 TensorFlow。以 `lesson.` 或 `run.` 开头的代码来自本仓库，其余的是教程的写法。
 #
-# Install once: `python -m pip install -r requirements.txt`. This cell reads the
-# flags first: a wrong one ends the run with one `error: …` line.
+# Install once: `python -m pip install -r requirements.txt`. As in lesson 1,
+# `lesson.start` reads the flags (a wrong one ends the run with one `error: …`
+# line), makes the output folder and imports TensorFlow quietly. Code starting
+# with `lesson.` or `run.` is this repository's; the rest is the tutorial's way.
 
 # %%
-import time
+import lesson
 
-from lesson import data, figures, results
-from lesson.backends import speed_settings
-from lesson.console import banner, label, make_safe, quiet_tensorflow_startup
-from lesson.errors import handle_uncaught
-from lesson.files import prepare_output_dir
-from lesson.flags import parse_cnn_flags
-from lesson.model import compile_settings
-
-handle_uncaught()  # bad input: one "error:" line instead of a traceback
-make_safe()  # any console encoding: what it cannot show is replaced
-args = parse_cnn_flags()  # the command line, or $FIRST_CNN_ARGS in a notebook
-output_dir = prepare_output_dir(args.output_dir)
-saved = figures.FigureFolder(output_dir, keep_open=args.show, prefix="cnn_")
-
-banner(1, "环境准备", "Set up")
-results.print_versions()
+run = lesson.start("first_cnn")
+lesson.banner(1, "环境准备", "Set up")
+lesson.print_versions()
 
 # %% [markdown]
 # ## 步骤 2：导入库 / Step 2: Import the libraries
 #
-# `tf` 训练模型，`np` 处理数组，`plt` 画图。TensorFlow 启动时会打印几行与 GPU、CPU 指令有关的提示，它们不是错误；`quiet_tensorflow_startup()` 只隐藏这几行，其他信息照常显示。固定随机种子：在同一台机器上，同样的种子得到同样的结果。
+# `tf` 训练模型，`np` 处理数组，`plt` 画图。固定随机种子：在同一台机器上，同样的种子得到同样的结果。
 #
-# `tf` trains the model, `np` handles arrays, `plt` draws. TensorFlow's start-up
-# hints about GPUs and CPU instructions are not errors, and only they are hidden.
-# A fixed seed makes the run repeatable on the same machine.
+# `tf` trains the model, `np` handles arrays, `plt` draws. A fixed seed makes
+# the run repeatable on the same machine.
 #
 # 和第一课一样，`--backend jax` 或 `--backend torch` 可以换一个后端来算。不过这一课在 CPU 上最好用 TensorFlow（默认）：它的卷积用 oneDNN 算；在测量用的 2 核 CPU 上，JAX 训练这一课的时间是 TensorFlow 的 4.3 倍，PyTorch 是 2.6 倍（`benchmarks/bench_train.py` 测得，见 `docs/backends.zh-CN.md`）。
 #
@@ -76,14 +64,14 @@ results.print_versions()
 # time (`benchmarks/bench_train.py`, see `docs/backends.md`).
 
 # %%
-banner(2, "导入库", "Import the libraries")
-with quiet_tensorflow_startup():
-    import tensorflow as tf
+import tensorflow as tf
 import numpy as np
 import matplotlib.pyplot as plt
 
-tf.keras.utils.set_random_seed(args.seed)
-print(label("Keras 的后端", "Keras backend"), tf.keras.backend.backend())
+lesson.banner(2, "导入库", "Import the libraries")
+# 教程没有这两行：固定种子，打印后端 / Not in the tutorial: a fixed seed, the backend
+tf.keras.utils.set_random_seed(run.args.seed)
+print(lesson.label("Keras 的后端", "Keras backend"), tf.keras.backend.backend())
 
 # %% [markdown]
 # ## 步骤 3：加载数据 / Step 3: Load the data
@@ -95,16 +83,16 @@ print(label("Keras 的后端", "Keras backend"), tf.keras.backend.backend())
 # the bundled ones over where missing or broken, so nothing is downloaded.
 
 # %%
-banner(3, "加载数据", "Load the data")
-data.fill_keras_cache(args.data_dir)
+lesson.banner(3, "加载数据", "Load the data")
+lesson.data.fill_keras_cache(run.args.data_dir)
 fashion_mnist = tf.keras.datasets.fashion_mnist
 (train_images, train_labels), (test_images, test_labels) = fashion_mnist.load_data()
-# --train-size / --test-size N: keep the first N examples (a quicker run)
-train_images, train_labels = data.take_first(
-    train_images, train_labels, args.train_size, "--train-size"
+# 教程没有：--train-size / --test-size N 只留前 N 个样本，跑得快 / Not in the tutorial: a quicker run
+train_images, train_labels = lesson.data.take_first(
+    train_images, train_labels, run.args.train_size, "--train-size"
 )
-test_images, test_labels = data.take_first(
-    test_images, test_labels, args.test_size, "--test-size"
+test_images, test_labels = lesson.data.take_first(
+    test_images, test_labels, run.args.test_size, "--test-size"
 )
 
 # %% [markdown]
@@ -116,11 +104,11 @@ test_images, test_labels = data.take_first(
 # 60,000 pictures of 28×28 pixels, each with one label.
 
 # %%
-banner(4, "探索数据", "Explore the data")
-print(label("训练集图像形状", "Training images shape"), train_images.shape)
-print(label("训练集标签数量", "Training labels"), len(train_labels))
-print(label("测试集图像形状", "Test images shape"), test_images.shape)
-print(label("测试集标签数量", "Test labels"), len(test_labels))
+lesson.banner(4, "探索数据", "Explore the data")
+print(lesson.label("训练集图像形状", "Training images shape"), train_images.shape)
+print(lesson.label("训练集标签数量", "Training labels"), len(train_labels))
+print(lesson.label("测试集图像形状", "Test images shape"), test_images.shape)
+print(lesson.label("测试集标签数量", "Test labels"), len(test_labels))
 
 # %% [markdown]
 # 标签是 0 到 9 的数字，`class_names` 把数字变回名字：第一个训练标签 `9` 是 Ankle boot（踝靴）。
@@ -128,12 +116,12 @@ print(label("测试集标签数量", "Test labels"), len(test_labels))
 # A label is a number from 0 to 9; `class_names` turns it back into a name.
 
 # %%
-print(label("第一个标签", "First label"), train_labels[0])
+print(lesson.label("第一个标签", "First label"), train_labels[0])
 
 class_names = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]  # fmt: skip
-print(label("它的类别", "Its class"), class_names[train_labels[0]])
-print(label("每个类别的图片数", "Pictures per class"), np.bincount(train_labels))
+print(lesson.label("它的类别", "Its class"), class_names[train_labels[0]])
+print(lesson.label("每个类别的图片数", "Pictures per class"), np.bincount(train_labels))
 
 # %% [markdown]
 # 再看图片本身。`cmap=plt.cm.binary` 把 0 画成白色、255 画成黑色（教程说 0 是黑色，正好说反了）。模型看到的就是这些数字。
@@ -147,8 +135,9 @@ plt.figure()
 plt.imshow(train_images[0], cmap=plt.cm.binary)
 plt.colorbar()
 plt.grid(False)
-plt.title(figures.bilingual("第一张训练图片", "The first training image"))
-saved.save(plt.gcf(), "step04_first_image")  # the tutorial's plt.show()
+plt.title(lesson.bilingual("第一张训练图片", "The first training image"))
+# 教程：plt.show()；这里存成文件，--show 在最后打开窗口 / Tutorial: plt.show(); saved here
+run.save(plt.gcf(), "step04_first_image")
 
 # %% [markdown]
 # 前 25 张图片和它们的类别：有些类别（衬衫、套头衫、外套）在 28×28 下很像。
@@ -156,7 +145,7 @@ saved.save(plt.gcf(), "step04_first_image")  # the tutorial's plt.show()
 # The first 25 pictures: some classes (Shirt, Pullover, Coat) look much alike.
 
 # %%
-saved.save(figures.image_grid(train_images, train_labels), "step04_first_25")
+run.save(lesson.figures.image_grid(train_images, train_labels), "step04_first_25")
 
 # %% [markdown]
 # ## 步骤 5：数据预处理 / Step 5: Normalize
@@ -167,11 +156,13 @@ saved.save(figures.image_grid(train_images, train_labels), "step04_first_25")
 # takes (height, width, channels) pictures, and gray ones have one channel.
 
 # %%
-banner(5, "数据预处理", "Normalize")
+lesson.banner(5, "数据预处理", "Normalize")
 # 和第一课相比多了 [..., tf.newaxis]：通道轴 / New here: the channel axis
 train_images = tf.keras.ops.divide(train_images, 255.0)[..., tf.newaxis]
 test_images = tf.keras.ops.divide(test_images, 255.0)[..., tf.newaxis]
-print(label("归一化后的形状", "Shape after normalizing"), tuple(train_images.shape))
+print(
+    lesson.label("归一化后的形状", "Shape after normalizing"), tuple(train_images.shape)
+)
 
 # %% [markdown]
 # ## 步骤 6：构建模型 / Step 6: Build the model
@@ -184,15 +175,15 @@ print(label("归一化后的形状", "Shape after normalizing"), tuple(train_ima
 # across positions.
 
 # %%
-banner(6, "构建模型", "Build the model")
+lesson.banner(6, "构建模型", "Build the model")
 model = tf.keras.Sequential([
     tf.keras.Input(shape=(28, 28, 1)),
-    tf.keras.layers.Conv2D(args.filters, 3, padding="same", activation="relu"),
+    tf.keras.layers.Conv2D(run.args.filters, 3, padding="same", activation="relu"),
     tf.keras.layers.MaxPooling2D(),
-    tf.keras.layers.Conv2D(2 * args.filters, 3, padding="same", activation="relu"),
+    tf.keras.layers.Conv2D(2 * run.args.filters, 3, padding="same", activation="relu"),
     tf.keras.layers.MaxPooling2D(),
     tf.keras.layers.Flatten(),
-    tf.keras.layers.Dense(args.hidden_units, activation="relu"),
+    tf.keras.layers.Dense(run.args.hidden_units, activation="relu"),
     tf.keras.layers.Dense(10),
 ])  # fmt: skip
 model.summary()
@@ -209,15 +200,15 @@ model.summary()
 # one batch per call, without XLA.
 
 # %%
-banner(7, "编译模型", "Compile the model")
+lesson.banner(7, "编译模型", "Compile the model")
 model.compile(
     optimizer="adam",
     loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     metrics=["accuracy"],
     # 第一课用 jit_compile=True；卷积在 CPU 上用 XLA 更慢 / XLA is slower for Conv2D on a CPU
-    **speed_settings(steps_per_execution=32, jit_compile=False),
+    **lesson.speed_settings(steps_per_execution=32, jit_compile=False),
 )
-print(compile_settings(model))
+print(lesson.compile_settings(model))
 
 # %% [markdown]
 # ## 步骤 8：训练模型 / Step 8: Train the model
@@ -230,12 +221,11 @@ print(compile_settings(model))
 # convolutional step costs much more, so the default is 5 epochs.
 
 # %%
-banner(8, "训练模型", "Train the model")
-started = time.perf_counter()
+lesson.banner(8, "训练模型", "Train the model")
+run.start_timer()
 # 教程用默认的批次大小 32；64 让步数减半，见上文 / Tutorial: batch 32; 64 halves the steps
-history = model.fit(train_images, train_labels, epochs=args.epochs, batch_size=64)
-fit_seconds = time.perf_counter() - started
-print(label("训练用时", "Fit time"), f"{fit_seconds:.1f} s")
+history = model.fit(train_images, train_labels, epochs=run.args.epochs, batch_size=64)
+fit_seconds = run.print_fit_time()
 
 # %% [markdown]
 # 模型学到了什么？第一个卷积层的每个滤波器只有 3×3 = 9 个权重：红色格子是正权重，把对应的像素加进来；蓝色格子是负权重，把它减掉。有的滤波器找横边，有的找竖边或斜边。
@@ -244,7 +234,7 @@ print(label("训练用时", "Fit time"), f"{fit_seconds:.1f} s")
 # blue subtracts it; some find horizontal edges, others vertical or slanted ones.
 
 # %%
-saved.save(figures.first_filters(model), "step08_filters")
+run.save(lesson.figures.first_filters(model), "step08_filters")
 
 # %% [markdown]
 # ## 步骤 9：评估模型 / Step 9: Evaluate
@@ -256,16 +246,16 @@ saved.save(figures.first_filters(model), "step08_filters")
 # confusion matrix shows which classes get mixed up.
 
 # %%
-banner(9, "评估模型", "Evaluate")
+lesson.banner(9, "评估模型", "Evaluate")
 test_loss, test_acc = model.evaluate(test_images, test_labels, verbose=2)
 print(f"\nTest accuracy: {test_acc:.4f}")
-results.print_overfitting(history.history, test_acc)
+lesson.results.print_overfitting(history.history, test_acc)
 
-curves = figures.learning_curves(history.history, test_loss, test_acc)
-saved.save(curves, "step09_learning_curves")
+curves = lesson.figures.learning_curves(history.history, test_loss, test_acc)
+run.save(curves, "step09_learning_curves")
 test_predicted = np.argmax(model.predict(test_images, verbose=0), axis=1)
-counts = results.confusion_matrix(test_labels, test_predicted)
-saved.save(figures.confusion_matrix(counts), "step09_confusion_matrix")
+counts = lesson.scores.confusion_matrix(test_labels, test_predicted)
+run.save(lesson.figures.confusion_matrix(counts), "step09_confusion_matrix")
 
 # %% [markdown]
 # 每个类别各自的准确率，训练集和测试集并排：短的柱子就是难认的类别（通常是衬衫），两根柱子差得多的类别过拟合得最厉害。
@@ -275,10 +265,10 @@ saved.save(figures.confusion_matrix(counts), "step09_confusion_matrix")
 
 # %%
 train_predicted = np.argmax(model.predict(train_images, verbose=0), axis=1)
-train_per_class = results.per_class_accuracy(train_labels, train_predicted)
-test_per_class = results.per_class_accuracy(test_labels, test_predicted)
-bars = figures.per_class_accuracy(train_per_class, test_per_class)
-saved.save(bars, "step09_per_class_accuracy")
+train_per_class = lesson.scores.per_class_accuracy(train_labels, train_predicted)
+test_per_class = lesson.scores.per_class_accuracy(test_labels, test_predicted)
+bars = lesson.figures.per_class_accuracy(train_per_class, test_per_class)
+run.save(bars, "step09_per_class_accuracy")
 
 # %% [markdown]
 # ## 步骤 10：进行预测 / Step 10: Predict
@@ -288,7 +278,7 @@ saved.save(bars, "step09_per_class_accuracy")
 # Appending a `Softmax` layer turns the logits into 10 probabilities summing to 1.
 
 # %%
-banner(10, "进行预测", "Predict")
+lesson.banner(10, "进行预测", "Predict")
 probability_model = tf.keras.Sequential([model, tf.keras.layers.Softmax()])
 predictions = probability_model.predict(test_images)
 
@@ -299,16 +289,17 @@ predictions = probability_model.predict(test_images)
 
 # %%
 print(
-    label("第一个预测的概率分布", "First prediction's probabilities"),
+    lesson.label("第一个预测的概率分布", "First prediction's probabilities"),
     predictions[0],
     sep="\n",
 )
 predicted_label_index = np.argmax(predictions[0])
-print(label("预测的类别索引", "Predicted class index"), predicted_label_index)
+print(lesson.label("预测的类别索引", "Predicted class index"), predicted_label_index)
 print(
-    label("预测的类别名称", "Predicted class name"), class_names[predicted_label_index]
+    lesson.label("预测的类别名称", "Predicted class name"),
+    class_names[predicted_label_index],
 )
-print(label("真实的类别名称", "True class name"), class_names[test_labels[0]])
+print(lesson.label("真实的类别名称", "True class name"), class_names[test_labels[0]])
 
 # %% [markdown]
 # 概率画成柱状图，再看 15 张测试图片的预测：蓝色是对的，红色是错的。
@@ -316,10 +307,10 @@ print(label("真实的类别名称", "True class name"), class_names[test_labels
 # The probabilities as bars, then 15 test pictures: blue right, red wrong.
 
 # %%
-first = figures.first_prediction(test_images[0], predictions[0], test_labels[0])
-saved.save(first, "step10_first_prediction")
-grid = figures.prediction_grid(test_images, predictions, test_labels)
-saved.save(grid, "step10_predictions_grid")
+first = lesson.figures.first_prediction(test_images[0], predictions[0], test_labels[0])
+run.save(first, "step10_first_prediction")
+grid = lesson.figures.prediction_grid(test_images, predictions, test_labels)
+run.save(grid, "step10_predictions_grid")
 
 # %% [markdown]
 # 第一张测试图片经过两个卷积层后变成了什么：每张小图是一个滤波器的特征图，亮的地方就是它找到自己图案的地方。第二层的特征图更小、更抽象。
@@ -328,8 +319,8 @@ saved.save(grid, "step10_predictions_grid")
 # filter's answer, bright where it found its pattern.
 
 # %%
-maps = figures.feature_maps(model, test_images[0], test_labels[0])
-saved.save(maps, "step10_feature_maps")
+maps = lesson.figures.feature_maps(model, test_images[0], test_labels[0])
+run.save(maps, "step10_feature_maps")
 
 # %% [markdown]
 # 最能说明问题的是模型很有把握却认错的图片：其中很多图片连人看了也会犹豫。
@@ -337,11 +328,11 @@ saved.save(maps, "step10_feature_maps")
 # Most telling are the mistakes the model was surest of: many would puzzle a person too.
 
 # %%
-mistakes = figures.most_confident_mistakes(predictions, test_labels)
-sure_and_wrong = figures.confident_mistakes(
+mistakes = lesson.scores.most_confident_mistakes(predictions, test_labels)
+sure_and_wrong = lesson.figures.confident_mistakes(
     test_images, predictions, test_labels, mistakes
 )
-saved.save(sure_and_wrong, "step10_confident_mistakes")
+run.save(sure_and_wrong, "step10_confident_mistakes")
 
 # %% [markdown]
 # ## 保存与比较 / Save, and compare
@@ -353,8 +344,8 @@ saved.save(sure_and_wrong, "step10_confident_mistakes")
 # compared side by side.
 
 # %%
-metrics = results.lesson_metrics(
-    args,
+metrics = lesson.results.lesson_metrics(
+    run.args,
     history.history,
     fit_seconds,
     test_accuracy=test_acc,
@@ -366,11 +357,9 @@ metrics = results.lesson_metrics(
     per_class_test_accuracy=test_per_class,
     confident_mistakes=mistakes,
     parameters=model.count_params(),
-    filters=args.filters,
+    filters=run.args.filters,
 )
-results.save_model_and_metrics(
-    output_dir, model, metrics, "fashion_mnist_cnn.keras", "metrics_cnn.json"
-)
-results.compare(output_dir / "metrics.json", metrics, output_dir)
-results.print_next_steps(output_dir, results.CNN_MODEL_FILE)
-saved.show_kept()
+run.save_model_and_metrics(model, metrics)
+first_nn_metrics = run.output_dir / lesson.names.METRICS_FILE
+lesson.results.compare(first_nn_metrics, metrics, run.output_dir)
+run.finish()

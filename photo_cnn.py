@@ -30,45 +30,34 @@
 # %% [markdown]
 # ## 步骤 1：环境准备 / Step 1: Set up
 #
-# 和前两课一样，先读取命令行选项：写错了只会看到一行 `error: …`。
+# 和前两课一样，`lesson.start` 先读取命令行选项（写错了只会看到一行 `error: …`），建好输出文件夹，再安静地导入 TensorFlow。
 #
-# As before, the flags come first: a wrong one ends with one `error: …` line.
+# As before, `lesson.start` reads the flags first (a wrong one ends with one
+# `error: …` line), makes the output folder and imports TensorFlow quietly.
 
 # %%
-import time
+import lesson
 
-from lesson import data, figures, home_photos, own_photos, photos, results
-from lesson.backends import speed_settings
-from lesson.console import banner, fitted, label, make_safe, quiet_tensorflow_startup
-from lesson.errors import handle_uncaught
-from lesson.files import prepare_output_dir
-from lesson.flags import parse_photo_flags
-from lesson.model import compile_settings, load_trained_model
-
-handle_uncaught()  # bad input: one "error:" line instead of a traceback
-make_safe()  # any console encoding: what it cannot show is replaced
-args = parse_photo_flags()  # the command line, or $PHOTO_CNN_ARGS in a notebook
-output_dir = prepare_output_dir(args.output_dir)
-saved = figures.FigureFolder(output_dir, keep_open=args.show, prefix="photo_")
-
-banner(1, "环境准备", "Set up")
-results.print_versions()
+run = lesson.start("photo_cnn")
+lesson.banner(1, "环境准备", "Set up")
+lesson.print_versions()
 
 # %% [markdown]
 # ## 步骤 2：导入库 / Step 2: Import the libraries
 #
-# 和第二课相同：`tf` 训练模型，`np` 处理数组，固定随机种子；图由 `figures` 来画。
+# 和第二课相同：`tf` 训练模型，`np` 处理数组，固定随机种子；图由 `lesson.figures` 来画。
 #
-# As in lesson 2: `tf` trains, `np` handles arrays; a fixed seed. `figures` draws.
+# As in lesson 2: `tf` trains, `np` handles arrays; a fixed seed.
+# `lesson.figures` draws.
 
 # %%
-banner(2, "导入库", "Import the libraries")
-with quiet_tensorflow_startup():
-    import tensorflow as tf
+import tensorflow as tf
 import numpy as np
 
-tf.keras.utils.set_random_seed(args.seed)
-print(label("Keras 的后端", "Keras backend"), tf.keras.backend.backend())
+lesson.banner(2, "导入库", "Import the libraries")
+# 教程没有这两行：固定种子，打印后端 / Not in the tutorial: a fixed seed, the backend
+tf.keras.utils.set_random_seed(run.args.seed)
+print(lesson.label("Keras 的后端", "Keras backend"), tf.keras.backend.backend())
 
 # %% [markdown]
 # ## 步骤 3：加载数据 / Step 3: Load the data
@@ -81,27 +70,27 @@ print(label("Keras 的后端", "Keras backend"), tf.keras.backend.backend())
 # the same way; every 5th of a class is kept apart to measure on.
 
 # %%
-banner(3, "加载数据", "Load the data")
-data.fill_keras_cache(args.data_dir)
+lesson.banner(3, "加载数据", "Load the data")
+lesson.data.fill_keras_cache(run.args.data_dir)
 fashion_mnist = tf.keras.datasets.fashion_mnist
 (train_images, train_labels), (test_images, test_labels) = fashion_mnist.load_data()
-# --train-size / --test-size N: keep the first N examples (a quicker run)
-train_images, train_labels = data.take_first(
-    train_images, train_labels, args.train_size, "--train-size"
+# 教程没有：--train-size / --test-size N 只留前 N 个样本，跑得快 / Not in the tutorial: a quicker run
+train_images, train_labels = lesson.data.take_first(
+    train_images, train_labels, run.args.train_size, "--train-size"
 )
-test_images, test_labels = data.take_first(
-    test_images, test_labels, args.test_size, "--test-size"
+test_images, test_labels = lesson.data.take_first(
+    test_images, test_labels, run.args.test_size, "--test-size"
 )
 (home_images, home_labels), (home_check_images, home_check_labels) = (
-    home_photos.load_home_photos()
+    lesson.home_photos.load_home_photos()
 )
-by_folder = home_photos.labelled_by_folder("validation")
-if args.my_photos is not None:
+by_folder = lesson.home_photos.labelled_by_folder("validation")
+if run.args.my_photos is not None:
     (own_images, own_labels), (own_check_images, own_check_labels) = (
-        own_photos.load_own_photos(args.my_photos)
+        lesson.own_photos.load_own_photos(run.args.my_photos)
     )
     print(
-        label("你的照片（训练 + 留出）", "Your photos (training + kept apart)"),
+        lesson.label("你的照片（训练 + 留出）", "Your photos (training + kept apart)"),
         f"{len(own_labels)} + {len(own_check_labels)}",
     )
 
@@ -113,12 +102,15 @@ if args.my_photos is not None:
 # Far fewer home photos than Fashion-MNIST pictures, no bags, and few shoes.
 
 # %%
-banner(4, "探索数据", "Explore the data")
-print(label("训练集图像形状", "Training images shape"), train_images.shape)
-print(label("家中照片（训练集）", "Home photos (training)"), home_images.shape)
-print(label("家中照片（验证集）", "Home photos (validation)"), home_check_images.shape)
-print(label("每个类别的家中照片（训练集）", "Home photos per class (training)"))
-results.print_per_class(np.bincount(home_labels, minlength=10))
+lesson.banner(4, "探索数据", "Explore the data")
+print(lesson.label("训练集图像形状", "Training images shape"), train_images.shape)
+print(lesson.label("家中照片（训练集）", "Home photos (training)"), home_images.shape)
+print(
+    lesson.label("家中照片（验证集）", "Home photos (validation)"),
+    home_check_images.shape,
+)
+print(lesson.label("每个类别的家中照片（训练集）", "Home photos per class (training)"))
+lesson.results.print_per_class(np.bincount(home_labels, minlength=10))
 
 # %% [markdown]
 # 同一个类别，上面是 Fashion-MNIST 的商品照，下面是在家里拍的照片：衣物摆放的样子、光线、褶皱和背景里剩下的东西都不一样。这些不同，模型在第二课从来没有见过。
@@ -127,10 +119,10 @@ results.print_per_class(np.bincount(home_labels, minlength=10))
 # creases and bits of background differ, and lesson 2 never saw any of it.
 
 # %%
-beside = figures.dataset_beside_photos(
+beside = lesson.figures.dataset_beside_photos(
     train_images, train_labels, home_images, home_labels
 )
-saved.save(beside, "step04_dataset_beside_photos")
+run.save(beside, "step04_dataset_beside_photos")
 
 # %% [markdown]
 # ## 步骤 5：第二课的模型认得出家中照片吗？ / Step 5: Does lesson 2's model know home photos?
@@ -142,20 +134,20 @@ saved.save(beside, "step04_dataset_beside_photos")
 # the photos of the source's folders that are Fashion-MNIST classes as they are.
 
 # %%
-banner(5, "第二课的模型和家中照片", "Lesson 2's model on home photos")
-lesson_2_model = output_dir / results.CNN_MODEL_FILE
+lesson.banner(5, "第二课的模型和家中照片", "Lesson 2's model on home photos")
+lesson_2_model = run.output_dir / lesson.names.CNN_MODEL_FILE
 if lesson_2_model.is_file():
-    before = photos.picture_probabilities(
-        load_trained_model(lesson_2_model), home_check_images
+    before = lesson.photos.picture_probabilities(
+        lesson.load_trained_model(lesson_2_model), home_check_images
     )
-    lesson_2_scores = results.print_photo_accuracy(
+    lesson_2_scores = lesson.results.print_photo_accuracy(
         home_check_labels, np.argmax(before, axis=1), by_folder
     )
 else:
     lesson_2_scores = None
-    first_cnn = f"python first_cnn.py --output-dir {output_dir}"
+    first_cnn = f"python first_cnn.py --output-dir {run.output_dir}"
     print(
-        fitted(
+        lesson.fitted(
             f"还没有第二课的模型：先运行 {first_cnn}",
             f"No lesson 2 model yet: run {first_cnn}",
         )
@@ -182,15 +174,15 @@ else:
 # as step 7's label smoothing needs.
 
 # %%
-banner(6, "数据预处理", "Prepare the data")
-mixed_images, mixed_labels = home_photos.with_copies(
-    train_images, train_labels, home_images, home_labels, args.photo_copies
+lesson.banner(6, "数据预处理", "Prepare the data")
+mixed_images, mixed_labels = lesson.home_photos.with_copies(
+    train_images, train_labels, home_images, home_labels, run.args.photo_copies
 )
-if args.my_photos is not None:
-    mixed_images, mixed_labels = home_photos.with_copies(
-        mixed_images, mixed_labels, own_images, own_labels, args.photo_copies
+if run.args.my_photos is not None:
+    mixed_images, mixed_labels = lesson.home_photos.with_copies(
+        mixed_images, mixed_labels, own_images, own_labels, run.args.photo_copies
     )
-print(label("混合后的训练集", "Training set, mixed"), mixed_images.shape)
+print(lesson.label("混合后的训练集", "Training set, mixed"), mixed_images.shape)
 del train_images  # all in mixed_images now: 47 MB less at the run's peak
 mixed_images = tf.keras.ops.divide(mixed_images, 255.0)[..., tf.newaxis]
 test_images = tf.keras.ops.divide(test_images, 255.0)[..., tf.newaxis]
@@ -212,15 +204,15 @@ test_targets = tf.keras.utils.to_categorical(test_labels, 10)
 # 0.7) cannot be compared with lesson 2's (about 0.25).
 
 # %%
-banner(7, "构建并编译模型", "Build and compile the model")
+lesson.banner(7, "构建并编译模型", "Build and compile the model")
 model = tf.keras.Sequential([
     tf.keras.Input(shape=(28, 28, 1)),
-    tf.keras.layers.Conv2D(args.filters, 3, padding="same", activation="relu"),
+    tf.keras.layers.Conv2D(run.args.filters, 3, padding="same", activation="relu"),
     tf.keras.layers.MaxPooling2D(),
-    tf.keras.layers.Conv2D(2 * args.filters, 3, padding="same", activation="relu"),
+    tf.keras.layers.Conv2D(2 * run.args.filters, 3, padding="same", activation="relu"),
     tf.keras.layers.MaxPooling2D(),
     tf.keras.layers.Flatten(),
-    tf.keras.layers.Dense(args.hidden_units, activation="relu"),
+    tf.keras.layers.Dense(run.args.hidden_units, activation="relu"),
     tf.keras.layers.Dense(10),
 ])  # fmt: skip
 model.compile(
@@ -229,9 +221,9 @@ model.compile(
     loss=tf.keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=0.1),
     metrics=["accuracy"],
     # 和第二课一样：卷积在 CPU 上用 XLA 更慢 / As in lesson 2: XLA slows Conv2D on a CPU
-    **speed_settings(steps_per_execution=32, jit_compile=False),
+    **lesson.speed_settings(steps_per_execution=32, jit_compile=False),
 )
-print(compile_settings(model))
+print(lesson.compile_settings(model))
 
 # %% [markdown]
 # ## 步骤 8：训练模型 / Step 8: Train the model
@@ -241,11 +233,10 @@ print(compile_settings(model))
 # About 12,000 more pictures an epoch: about a fifth more steps than lesson 2.
 
 # %%
-banner(8, "训练模型", "Train the model")
-started = time.perf_counter()
-history = model.fit(mixed_images, mixed_targets, epochs=args.epochs, batch_size=64)
-fit_seconds = time.perf_counter() - started
-print(label("训练用时", "Fit time"), f"{fit_seconds:.1f} s")
+lesson.banner(8, "训练模型", "Train the model")
+run.start_timer()
+history = model.fit(mixed_images, mixed_targets, epochs=run.args.epochs, batch_size=64)
+fit_seconds = run.print_fit_time()
 
 # %% [markdown]
 # ## 步骤 9：评估模型 / Step 9: Evaluate
@@ -256,20 +247,22 @@ print(label("训练用时", "Fit time"), f"{fit_seconds:.1f} s")
 # the 262 home photos no training ever saw.
 
 # %%
-banner(9, "评估模型", "Evaluate")
+lesson.banner(9, "评估模型", "Evaluate")
 test_loss, test_acc = model.evaluate(test_images, test_targets, verbose=2)
 print(f"\nTest accuracy: {test_acc:.4f}")
-print(label("家中照片（验证集）", "Home photos (validation)"))
-home_probabilities = photos.picture_probabilities(model, home_check_images)
+print(lesson.label("家中照片（验证集）", "Home photos (validation)"))
+home_probabilities = lesson.photos.picture_probabilities(model, home_check_images)
 home_predicted = np.argmax(home_probabilities, axis=1)
-home_scores = results.print_photo_accuracy(home_check_labels, home_predicted, by_folder)
+home_scores = lesson.results.print_photo_accuracy(
+    home_check_labels, home_predicted, by_folder
+)
 own_scores = None
-if args.my_photos is not None and len(own_check_labels):
-    print(label("你留出来的照片", "Your photos kept apart"))
+if run.args.my_photos is not None and len(own_check_labels):
+    print(lesson.label("你留出来的照片", "Your photos kept apart"))
     own_predicted = np.argmax(
-        photos.picture_probabilities(model, own_check_images), axis=1
+        lesson.photos.picture_probabilities(model, own_check_images), axis=1
     )
-    own_scores = results.print_photo_accuracy(own_check_labels, own_predicted)
+    own_scores = lesson.results.print_photo_accuracy(own_check_labels, own_predicted)
 
 # %% [markdown]
 # 每个类别并排看：灰色是 Fashion-MNIST 测试集，蓝色是家中照片。差得最多的类别，就是家中照片和商品照最不像的地方。
@@ -279,10 +272,12 @@ if args.my_photos is not None and len(own_check_labels):
 
 # %%
 test_predicted = np.argmax(model.predict(test_images, verbose=0), axis=1)
-test_per_class = results.per_class_accuracy(test_labels, test_predicted)
+test_per_class = lesson.scores.per_class_accuracy(test_labels, test_predicted)
 names = (("测试集", "test set"), ("家中照片", "home photos"))
-bars = figures.per_class_accuracy(test_per_class, home_scores["per_class"], names)
-saved.save(bars, "step09_per_class_accuracy")
+bars = lesson.figures.per_class_accuracy(
+    test_per_class, home_scores["per_class"], names
+)
+run.save(bars, "step09_per_class_accuracy")
 
 # %% [markdown]
 # ## 步骤 10：仍然认错的照片 / Step 10: The photos it still gets wrong
@@ -296,10 +291,10 @@ saved.save(bars, "step09_per_class_accuracy")
 # (`--my-photos`), are what helps next.
 
 # %%
-banner(10, "仍然认错的照片", "The photos it still gets wrong")
-wrong = figures.most_confident_mistakes(home_probabilities, home_check_labels, 15)
-title = figures.bilingual("还认错的家中照片", "Home photos still wrong", " / ")
-still_wrong = figures.titled_images(
+lesson.banner(10, "仍然认错的照片", "The photos it still gets wrong")
+wrong = lesson.scores.most_confident_mistakes(home_probabilities, home_check_labels, 15)
+title = lesson.bilingual("还认错的家中照片", "Home photos still wrong", " / ")
+still_wrong = lesson.figures.titled_images(
     home_check_images,
     home_probabilities,
     home_check_labels,
@@ -307,7 +302,7 @@ still_wrong = figures.titled_images(
     title,
     ("照片", "photo"),
 )
-saved.save(still_wrong, "step10_still_wrong")
+run.save(still_wrong, "step10_still_wrong")
 
 # %% [markdown]
 # ## 保存 / Save
@@ -318,24 +313,21 @@ saved.save(still_wrong, "step10_still_wrong")
 # `metrics_photos.json`; `predict.py` and the page now use it by default.
 
 # %%
-metrics = results.lesson_metrics(
-    args,
+metrics = lesson.results.lesson_metrics(
+    run.args,
     history.history,
     fit_seconds,
     test_accuracy=test_acc,
     test_loss=test_loss,
     train_size=len(train_labels),
     test_size=len(test_labels),
-    photo_copies=args.photo_copies,
+    photo_copies=run.args.photo_copies,
     home_photos=home_scores,
     lesson_2_on_home_photos=lesson_2_scores,
     my_photos=own_scores,
     per_class_test_accuracy=test_per_class,
     parameters=model.count_params(),
-    filters=args.filters,
+    filters=run.args.filters,
 )
-results.save_model_and_metrics(
-    output_dir, model, metrics, results.PHOTO_MODEL_FILE, "metrics_photos.json"
-)
-results.print_next_steps(output_dir, results.PHOTO_MODEL_FILE)
-saved.show_kept()
+run.save_model_and_metrics(model, metrics)
+run.finish()

@@ -4,7 +4,7 @@
     python predict.py photos/*.jpg --top 5 --save-inputs seen/
 
 The model is photo_cnn.py's where it has run, else first_cnn.py's, else
-first_nn.py's (results.MODELS_BEST_FIRST; --model names another).
+first_nn.py's (model_files.MODELS_BEST_FIRST; --model names another).
 
 Each photo is turned into what the model learned from by lesson/photos.py
 (find the item, trim, shrink to 28x28, light item on a dark background),
@@ -17,18 +17,18 @@ import sys
 from itertools import zip_longest
 from pathlib import Path
 
-import lesson  # noqa: F401  (first: a supported Python and the packages)
 import numpy as np
 from PIL import Image
 
+import lesson  # noqa: F401  (first: a supported Python and the packages)
 from lesson import backends, console, errors, photos
+from lesson.arguments import parser, positive_int
 from lesson.console import MOST_COLUMNS, columns, fitted, label, speaks_chinese
 from lesson.data import CLASS_NAMES, CLASS_NAMES_ZH, class_name
 from lesson.errors import LessonError
 from lesson.files import prepare_output_dir, write_atomically
-from lesson.flags import DEFAULT_OUTPUT_DIR, parser, positive_int
-from lesson.model import load_trained_model
-from lesson.results import MODELS_BEST_FIRST, best_model
+from lesson.model_files import MODELS_BEST_FIRST, best_model, load_trained_model
+from lesson.names import OUTPUT_DIR
 
 
 def top_classes(probabilities, k):
@@ -240,7 +240,7 @@ def classify(args):
     """Print the answer for each readable image; return 1 if any could not be read."""
     if args.save_inputs is not None:  # refuse a bad folder before any work
         args.save_inputs = prepare_output_dir(args.save_inputs, "--save-inputs")
-    args.model = args.model or best_model(DEFAULT_OUTPUT_DIR)
+    args.model = args.model or best_model(OUTPUT_DIR)
     model = load_trained_model(args.model)
     if not args.json:  # each JSON object names it
         print(label("模型", "Model"), args.model)

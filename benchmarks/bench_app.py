@@ -1,6 +1,6 @@
 """How fast and how steady the web page (app.py) answers.
 
-    python benchmarks/bench_app.py [--output-dir outputs] [--photo PHOTO] [--repeats 20] [--concurrent 20]
+    python -m benchmarks.bench_app [--output-dir outputs] [--photo PHOTO] [--repeats 20] [--concurrent 20]
 
 Starts python app.py --no-browser on a free port, sends a phone-sized photo
 through gradio_client (as the page's own upload does) and prints the median
@@ -11,91 +11,19 @@ photos and the phone photo in turn) and checks that each answer is the
 class the direct computation gives for that file.
 """
 
-import os
-import re
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from lesson import console, errors, photos  # noqa: E402
-from lesson.errors import LessonError  # noqa: E402
-from lesson.flags import parser, positive_int  # noqa: E402
-from app import add_models_argument  # noqa: E402
-from lesson.model import load_trained_model  # noqa: E402
-
-REPO = Path(__file__).resolve().parent.parent
-PHONE_SIZE = (4032, 3024)  # a 12-megapixel phone photo
-ADDRESS = re.compile(r"http://[0-9.]+:[0-9]+")
-STARTUP_SECONDS = 180
-
-
-def phone_photo(folder):
-    """The README's example boot enlarged to fill the height of a white
-    12-megapixel JPEG, its shape kept."""
-    from PIL import Image
-
-    path = Path(folder) / "phone_boot.jpg"
-    with Image.open(REPO / "docs" / "images" / "example_boot.jpg") as image:
-        side = PHONE_SIZE[1]
-        boot = image.convert("RGB").resize((side, side), Image.Resampling.BICUBIC)
-    photo = Image.new("RGB", PHONE_SIZE, "white")
-    photo.paste(boot, ((PHONE_SIZE[0] - side) // 2, 0))
-    photo.save(path, quality=90)
-    return path
-
-
-def restore_ctrl_c():
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
-def start_app(*args, env=None, timeout=STARTUP_SECONDS, encoding="utf-8"):
-    """Start python app.py --no-browser ARGS; return (process, its address)."""
-    env = dict(os.environ if env is None else env, PYTHONIOENCODING=encoding)
-    process = subprocess.Popen(
-        [sys.executable, str(REPO / "app.py"), "--no-browser", *map(str, args)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding=encoding,
-        env=env,
-        # Ctrl-C reaches it even when this runs in the background.
-        preexec_fn=None if os.name == "nt" else restore_ctrl_c,
-    )
-    deadline = time.monotonic() + timeout
-    for line in process.stdout:
-        match = ADDRESS.search(line)
-        if match:
-            return process, match.group(0)
-        if time.monotonic() > deadline:
-            break
-    stop_app(process)
-    raise LessonError(f"app.py did not start: {process.stderr.read().strip()}")
-
-
-def stop_app(process):
-    """End the app started by start_app(); returns what it wrote on stderr."""
-    process.terminate()
-    try:
-        _, stderr = process.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        _, stderr = process.communicate()
-    return stderr
-
-
-def top_class(result):
-    """The top class's name in the page's answer: through gradio_client
-    ({"label": name, ...}) or from app.answer() ({name: probability})."""
-    bars = result[0]
-    if not bars:
-        return None
-    return bars["label"] if "confidences" in bars else max(bars, key=bars.get)
+from app import add_models_argument
+from lesson import console, errors, photos
+from lesson.arguments import parser, positive_int
+from lesson.errors import LessonError
+from lesson.model_files import load_trained_model
+from lesson.names import REPO
+from tooling.shared import PHONE_SIZE, phone_photo, start_app, stop_app, top_class
 
 
 def measure(args):

@@ -1,6 +1,6 @@
 """The third lesson's recipe and variations of it, side by side, seed by seed.
 
-    python benchmarks/bench_photo_recipes.py [--recipes lesson batch-norm ...] [--seeds 42 43 44]
+    python -m benchmarks.bench_photo_recipes [--recipes lesson batch-norm ...] [--seeds 42 43 44]
 
 Each recipe trains the second lesson's network on Fashion-MNIST plus the
 bundled home photos, as photo_cnn.py's steps 6 to 8 do, with one change. Each
@@ -21,19 +21,23 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from benchmarks.bench_real_photos import BLANK  # noqa: E402
-from benchmarks.bench_real_photos import DEFAULT_PHOTOS, NO_ITEM  # noqa: E402
-from benchmarks.bench_real_photos import prepare_all, read_manifest  # noqa: E402
-from lesson import console, data, errors, flags, home_photos, photos  # noqa: E402
-from lesson.backends import speed_settings  # noqa: E402
-from lesson.console import import_tensorflow  # noqa: E402
-from lesson.flags import DEFAULT_OUTPUT_DIR, positive_int  # noqa: E402
-from lesson.model import CNN_BATCH_SIZE, CNN_EPOCHS, build_cnn  # noqa: E402
-from lesson.model import load_trained_model  # noqa: E402
-from lesson.model import predict_probabilities  # noqa: E402
-from lesson.results import CNN_MODEL_FILE  # noqa: E402
+from benchmarks.bench_real_photos import (
+    BLANK,
+    DEFAULT_PHOTOS,
+    NO_ITEM,
+    prepare_all,
+    read_manifest,
+)
+from lesson import arguments, console, data, errors, flags, home_photos, photos
+from lesson.arguments import positive_int
+from lesson.backends import speed_settings
+from lesson.flags import OUTPUT_DIR
+from lesson.inference import predict_probabilities
+from lesson.model import CNN_BATCH_SIZE, CNN_EPOCHS, build_cnn
+from lesson.model_files import load_trained_model
+from lesson.results import CNN_MODEL_FILE
+from lesson.startup import import_tensorflow
+from tooling.shared import SOURCE_PHOTOS_DIR
 
 LABEL_SMOOTHING = 0.1  # photo_cnn.py's
 
@@ -335,7 +339,7 @@ def measure(args):
 
 def main(argv=None):
     console.make_safe()  # the output may quote Chinese paths
-    parser = flags.parser(__doc__.splitlines()[0])
+    parser = arguments.parser(__doc__.splitlines()[0])
     parser.add_argument(
         "--recipes",
         nargs="+",
@@ -345,7 +349,7 @@ def main(argv=None):
         + "; ".join(f"{name}: {what}" for name, what in RECIPES.items()),
     )
     parser.add_argument(
-        "--seeds", nargs="+", type=flags.seed, default=[42, 43, 44], help="seeds"
+        "--seeds", nargs="+", type=arguments.seed, default=[42, 43, 44], help="seeds"
     )
     parser.add_argument(
         "--epochs",
@@ -355,7 +359,7 @@ def main(argv=None):
     )
     parser.add_argument(
         "--photo-copies",
-        type=flags.from_to(0, flags.MOST_PHOTO_COPIES, "copies of each home photo"),
+        type=arguments.from_to(0, flags.MOST_PHOTO_COPIES, "copies of each home photo"),
         default=5,
         help="copies of each home photo in the mix (photo_cnn.py's)",
     )
@@ -367,7 +371,7 @@ def main(argv=None):
     )
     parser.add_argument(
         "--data-dir",
-        type=flags.existing_folder,
+        type=arguments.existing_folder,
         default=None,
         help="where the Fashion-MNIST files are (default: the bundled copy)",
     )
@@ -381,13 +385,13 @@ def main(argv=None):
     parser.add_argument(
         "--home-photos",
         type=Path,
-        default=home_photos.SOURCE_PHOTOS_DIR,
+        default=SOURCE_PHOTOS_DIR,
         help="the phone photos data/home-photos/ was made from (turned-photos only)",
     )
     parser.add_argument(
         "--lesson-2-model",
         type=Path,
-        default=DEFAULT_OUTPUT_DIR / CNN_MODEL_FILE,
+        default=OUTPUT_DIR / CNN_MODEL_FILE,
         help="the second lesson's model (from-lesson-2 only)",
     )
     parser.add_argument(

@@ -1,6 +1,6 @@
 """How often the trained models are right on real clothing photos.
 
-    python benchmarks/bench_real_photos.py [--photos ../shared/real_photos] [--model PATH ...]
+    python -m benchmarks.bench_real_photos [--photos ../shared/real_photos] [--model PATH ...]
 
 Reads a folder of photos labelled by hand, prepares each one as predict.py
 does (lesson/photos.py) and prints, for each model: accuracy overall, per kind
@@ -29,23 +29,21 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from lesson import arguments, console, errors, photos
+from lesson.data import CLASS_NAMES
+from lesson.errors import LessonError
+from lesson.files import prepare_output_dir, write_atomically
+from lesson.home_photos import read_sources
+from lesson.inference import predict_probabilities
+from lesson.model import normalize
+from lesson.model_files import load_trained_model
+from lesson.names import CNN_MODEL_FILE, MODEL_FILE, OUTPUT_DIR, PHOTO_MODEL_FILE
+from lesson.startup import import_tensorflow
+from tooling.shared import REAL_PHOTOS_DIR, SOURCE_PHOTOS_DIR
 
-from lesson import console, errors, flags, photos  # noqa: E402
-from lesson.console import import_tensorflow  # noqa: E402
-from lesson.data import CLASS_NAMES  # noqa: E402
-from lesson.errors import LessonError  # noqa: E402
-from lesson.files import prepare_output_dir, write_atomically  # noqa: E402
-from lesson.flags import DEFAULT_OUTPUT_DIR  # noqa: E402
-from lesson.home_photos import SOURCE_PHOTOS_DIR, read_sources  # noqa: E402
-from lesson.model import load_trained_model, normalize  # noqa: E402
-from lesson.model import predict_probabilities  # noqa: E402
-from lesson.results import CNN_MODEL_FILE, MODEL_FILE, PHOTO_MODEL_FILE  # noqa: E402
-
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_PHOTOS = REPO.parent / "shared" / "real_photos"
+DEFAULT_PHOTOS = REAL_PHOTOS_DIR
 DEFAULT_MODELS = [
-    DEFAULT_OUTPUT_DIR / name for name in (MODEL_FILE, CNN_MODEL_FILE, PHOTO_MODEL_FILE)
+    OUTPUT_DIR / name for name in (MODEL_FILE, CNN_MODEL_FILE, PHOTO_MODEL_FILE)
 ]
 FLAT_LAY = "flat-lay-or-hanger"
 # model file name: (what the targets call it, overall target)
@@ -382,7 +380,7 @@ def measure(args):
 
 def main(argv=None):
     console.make_safe()  # the output may quote Chinese paths and labels
-    parser = flags.parser(__doc__.splitlines()[0])
+    parser = arguments.parser(__doc__.splitlines()[0])
     parser.add_argument(
         "--photos", type=Path, default=DEFAULT_PHOTOS, help="folder with manifest.json"
     )
@@ -403,7 +401,7 @@ def main(argv=None):
     parser.add_argument(
         "--sheet-dir",
         type=Path,
-        default=DEFAULT_OUTPUT_DIR,
+        default=OUTPUT_DIR,
         help="where the contact sheets go",
     )
     return errors.guard(lambda: measure(parser.parse_args(argv)))

@@ -1,9 +1,9 @@
 """Measure the lessons' recipes against the tutorial exactly as written, and the whole lessons.
 
-    python benchmarks/bench_train.py             # full data, each recipe's epochs, 3 runs each
-    python benchmarks/bench_train.py --quick     # 1 epoch on 2,000 images, 1 run each
-    python benchmarks/bench_train.py --recipes --backends tensorflow jax  # backends only
-    python benchmarks/bench_train.py --recipes --lessons first_cnn.py photo_cnn.py \
+    python -m benchmarks.bench_train             # full data, each recipe's epochs, 3 runs each
+    python -m benchmarks.bench_train --quick     # 1 epoch on 2,000 images, 1 run each
+    python -m benchmarks.bench_train --recipes --backends tensorflow jax  # backends only
+    python -m benchmarks.bench_train --recipes --lessons first_cnn.py photo_cnn.py \
         --backends tensorflow    # the third lesson against the second
 
 Each run is its own process (so peak memory is that run's alone); the runs
@@ -26,30 +26,28 @@ import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-
-from lesson import backends, console, errors, flags  # noqa: E402
-from lesson.errors import LessonError  # noqa: E402
-from lesson.flags import positive_int  # noqa: E402
-from lesson.processes import (  # noqa: E402
+from lesson import arguments, backends, console, errors, names
+from lesson.arguments import positive_int
+from lesson.errors import LessonError
+from lesson.names import REPO
+from tooling.shared import (
     INSTRUCTION_SETS,
     cpu_description,
     run_python,
 )
 
 RECIPES = {  # name: the command after the Python interpreter
-    "tutorial as written": [HERE / "tutorial_as_written.py"],
-    "first_nn.py": [HERE / "lesson_recipe.py", "first_nn"],
-    "first_cnn.py": [HERE / "lesson_recipe.py", "first_cnn"],
+    "tutorial as written": [REPO / "benchmarks" / "tutorial_as_written.py"],
+    "first_nn.py": ["-m", "benchmarks.lesson_recipe", "first_nn"],
+    "first_cnn.py": ["-m", "benchmarks.lesson_recipe", "first_cnn"],
 }
 # (recipe, baseline): the ratios printed at the end
 RATIOS = (("first_nn.py", "tutorial as written"), ("first_cnn.py", "first_nn.py"))
 # whole lesson: the metrics file it writes
 LESSONS = {
-    "first_nn.py": "metrics.json",
-    "first_cnn.py": "metrics_cnn.json",
-    "photo_cnn.py": "metrics_photos.json",
+    "first_nn.py": names.METRICS_FILE,
+    "first_cnn.py": names.CNN_METRICS_FILE,
+    "photo_cnn.py": names.PHOTO_METRICS_FILE,
 }
 # Whole lessons' fit times compared in the same session: (lesson, the one before).
 LESSON_RATIOS = (("first_cnn.py", "first_nn.py"), ("photo_cnn.py", "first_cnn.py"))
@@ -64,7 +62,7 @@ def run_once(recipe, epochs=None, train_size=None, instruction_set="native"):
         if train_size:
             args.append(train_size)
     env = {**os.environ, **INSTRUCTION_SETS[instruction_set]}
-    result = run_python(args, recipe[-1], env=env)
+    result = run_python(args, recipe[-1], env=env, cwd=REPO)
     lines = [line for line in result.stdout.splitlines() if line.startswith("BENCH ")]
     if not lines:
         raise LessonError(f"{recipe[-1]} printed no BENCH line")
@@ -89,7 +87,7 @@ def run_and_wait(command, output, **options):
 def run_lesson(lesson, lesson_flags, instruction_set="native", backend="tensorflow"):
     """`python LESSON` start to exit in a fresh folder: wall, fit, accuracy, peak."""
     with tempfile.TemporaryDirectory() as folder:
-        command = [sys.executable, str(HERE.parent / lesson), "--output-dir", folder]
+        command = [sys.executable, str(REPO / lesson), "--output-dir", folder]
         command += ["--backend", backend]
         env = {**os.environ, **INSTRUCTION_SETS[instruction_set]}
         env.update(PYTHONIOENCODING="utf-8", MPLBACKEND="Agg")
@@ -213,7 +211,7 @@ def table(summaries):
 
 def main(argv=None):
     console.make_safe()  # the output may quote Chinese paths and labels
-    parser = flags.parser(__doc__.splitlines()[0])
+    parser = arguments.parser(__doc__.splitlines()[0])
     parser.add_argument(
         "--repeats", type=positive_int, default=3, help="runs of each recipe"
     )
@@ -273,7 +271,7 @@ def measure(args):
     }
     # Put the bundled data where Keras' load_data() looks, once, before timing.
     data_staging = ["-c", "from lesson import data; data.stage()"]
-    run_python(data_staging, "putting the data in Keras' cache", cwd=HERE.parent)
+    run_python(data_staging, "putting the data in Keras' cache", cwd=REPO)
     for repeat in range(repeats):
         for isa in instruction_sets:
             for name in args.recipes:

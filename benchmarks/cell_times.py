@@ -1,7 +1,7 @@
 """Time each code cell of a lesson: where the wall time of a run goes.
 
-    python benchmarks/cell_times.py first_nn.py             # a full default run
-    python benchmarks/cell_times.py first_cnn.py --epochs 1 # flags go to the lesson
+    python -m benchmarks.cell_times first_nn.py             # a full default run
+    python -m benchmarks.cell_times first_cnn.py --epochs 1 # flags go to the lesson
 
 Runs the lesson's code cells (`# %%`) one after another in this process, as
 `python first_nn.py` runs them, with the lesson's own output hidden, and
@@ -17,12 +17,11 @@ import sys
 import time
 from pathlib import Path
 
-STARTED = time.perf_counter()
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from lesson import arguments, errors
+from lesson.console import make_safe
+from lesson.names import REPO
 
-from lesson import errors, flags  # noqa: E402
-from lesson.console import make_safe  # noqa: E402
+STARTED = time.perf_counter()
 
 BANNER = re.compile(r"banner\((\d+),")
 
@@ -43,7 +42,7 @@ def code_cells(text):
 def describe(cell, step):
     """'step 9: test_loss, test_acc = model.evaluate(...' for the table."""
     lines = [line for line in cell.splitlines() if line and not line.startswith("#")]
-    first = next((line for line in lines if not line.startswith("banner(")), "")
+    first = next((line for line in lines if not BANNER.search(line)), "")
     first = first if len(first) <= 60 else first[:57] + "..."
     return f"step {step}: `{first}`"
 
@@ -66,7 +65,6 @@ def time_cells(lesson, lesson_argv, collector, show_output=False):
     cells = code_cells(Path(lesson).read_text(encoding="utf-8"))
     namespace = {"__name__": "__main__", "__file__": str(lesson)}
     sys.argv = [str(lesson), *lesson_argv]
-    sys.path.insert(0, str(Path(lesson).resolve().parent))
     timings, step = [], 1
     with open(os.devnull, "w", encoding="utf-8") as hidden:
         for number, cell in enumerate(cells, start=1):
@@ -103,7 +101,7 @@ def table(timings, fit_seconds, wall_seconds):
 
 
 def main(argv=None):
-    parser = flags.parser(__doc__.splitlines()[0])
+    parser = arguments.parser(__doc__.splitlines()[0])
     parser.add_argument(
         "lesson",
         choices=["first_nn.py", "first_cnn.py"],

@@ -1,8 +1,8 @@
 """Measure first_cnn.py's settings: batch size, XLA, steps per execution, oneDNN, filters, threads.
 
-    python benchmarks/cnn_settings.py            # 2 epochs of each setting, full data
-    python benchmarks/cnn_settings.py --isa native
-    python benchmarks/cnn_settings.py --isa native --epochs 1 --train-size 512  # quick check
+    python -m benchmarks.cnn_settings            # 2 epochs of each setting, full data
+    python -m benchmarks.cnn_settings --isa native
+    python -m benchmarks.cnn_settings --isa native --epochs 1 --train-size 512  # quick check
 
 Trains first_cnn.py's network (seed 42) once per setting and instruction set,
 each in its own process (oneDNN and its instruction set are chosen before
@@ -19,20 +19,12 @@ import json
 import os
 import sys
 import time
-from pathlib import Path
 from typing import NamedTuple
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from lesson import console, data, errors, flags  # noqa: E402
-from lesson.console import import_tensorflow  # noqa: E402
-from lesson.flags import DEFAULT_SEED, positive_int  # noqa: E402
-from lesson.processes import (  # noqa: E402
-    INSTRUCTION_SETS,
-    cpu_description,
-    run_python,
-)
-from lesson.model import (  # noqa: E402
+from lesson import arguments, console, data, errors, flags
+from lesson.arguments import positive_int
+from lesson.flags import DEFAULT_SEED
+from lesson.model import (
     CNN_BATCH_SIZE,
     CNN_FILTERS,
     CNN_JIT_COMPILE,
@@ -41,6 +33,12 @@ from lesson.model import (  # noqa: E402
     compile_model,
     normalize,
 )
+from lesson.processes import (
+    INSTRUCTION_SETS,
+    cpu_description,
+    run_python,
+)
+from lesson.startup import import_tensorflow
 
 
 class Setting(NamedTuple):
@@ -157,7 +155,7 @@ def row(setting, results):
 
 def main(argv=None):
     console.make_safe()  # the output may quote Chinese paths and labels
-    parser = flags.parser(__doc__.splitlines()[0])
+    parser = arguments.parser(__doc__.splitlines()[0])
     parser.add_argument(
         "--epochs", type=positive_int, default=2, help="epochs of each setting"
     )

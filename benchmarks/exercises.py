@@ -1,7 +1,7 @@
 """Measure the exercises of docs/exercises.md: first_nn.py with each exercise's flags, several seeds.
 
-    python benchmarks/exercises.py                  # every exercise, seeds 42 1 2
-    python benchmarks/exercises.py --seeds 1 2 3 4 5 6 7 8 42 --only default
+    python -m benchmarks.exercises                  # every exercise, seeds 42 1 2
+    python -m benchmarks.exercises --seeds 1 2 3 4 5 6 7 8 42 --only default
 
 Each run is `python first_nn.py <flags> --seed S` in its own process, with its
 outputs in a temporary folder; the table gives the range over the seeds, so a
@@ -15,12 +15,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from lesson import console, errors, flags  # noqa: E402
-from lesson.flags import positive_int  # noqa: E402
-from lesson.processes import run_python  # noqa: E402
+from lesson import arguments, console, errors, names
+from lesson.arguments import positive_int
+from lesson.names import REPO
+from tooling.shared import run_python
 
 # name: first_nn.py flags
 EXERCISES = {
@@ -44,7 +42,9 @@ def run_lesson(lesson_flags, seed, output_dir):
         output_dir,
     ]
     run_python(command, " ".join(map(str, command)))
-    return json.loads((Path(output_dir) / "metrics.json").read_text(encoding="utf-8"))
+    return json.loads(
+        (Path(output_dir) / names.METRICS_FILE).read_text(encoding="utf-8")
+    )
 
 
 def span(values):
@@ -56,13 +56,13 @@ def span(values):
 
 
 def parse_args(argv=None):
-    parser = flags.parser(
+    parser = arguments.parser(
         "用几个随机种子运行每个练习，列出准确率的范围。\n"
         "Run each exercise with several seeds; print the range of its accuracy."
     )
     parser.add_argument(
         "--seeds",
-        type=flags.seed,
+        type=arguments.seed,
         nargs="+",
         metavar="N",
         default=[42, 1, 2],

@@ -1,31 +1,28 @@
 """A lesson's recipe with timers, for bench_train.py to measure.
 
-    python benchmarks/lesson_recipe.py first_nn            # its 10 epochs, full data
-    python benchmarks/lesson_recipe.py first_cnn 1 2000    # 1 epoch on 2,000 images
+    python -m benchmarks.lesson_recipe first_nn            # its 10 epochs, full data
+    python -m benchmarks.lesson_recipe first_cnn 1 2000    # 1 epoch on 2,000 images
 
 Prints one JSON line of timings, like tutorial_as_written.py: the lesson's
 data, model, compile settings and fit, without its figures and printouts.
 The clock starts when the process starts, so the imports count, as in a lesson.
 """
 
+import os  # os and sys are loaded before any script runs: no time
+import sys
 import time
 
 STARTED = time.perf_counter()
-
-import os  # noqa: E402
-import sys  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from lesson import errors, flags  # noqa: E402
-from lesson.flags import DEFAULT_SEED, positive_int  # noqa: E402
 
 LESSONS = ("first_nn", "first_cnn")
 
 
 def main(argv=None):
-    parser = flags.parser(__doc__.splitlines()[0])
+    # lesson/ is imported here, after the clock started, as a lesson imports it
+    from lesson import arguments, errors, flags
+    from lesson.arguments import positive_int
+
+    parser = arguments.parser(__doc__.splitlines()[0])
     parser.add_argument("lesson", choices=LESSONS, help="the lesson whose recipe runs")
     parser.add_argument(
         "epochs",
@@ -48,7 +45,8 @@ def run(args):
         os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # as in first_nn.py step 2
 
     from lesson import data
-    from lesson.console import import_tensorflow
+    from lesson.flags import DEFAULT_SEED
+    from lesson.inference import predict_probabilities
     from lesson.model import (
         CNN_BATCH_SIZE,
         CNN_EPOCHS,
@@ -58,12 +56,12 @@ def run(args):
         compile_cnn,
         compile_model,
         normalize,
-        predict_probabilities,
         train,
     )
+    from lesson.startup import import_tensorflow
 
     tf = import_tensorflow()
-    from timing import EpochTimer, report  # imports Keras: after the quiet start
+    from benchmarks.timing import EpochTimer, report  # imports Keras: after TF
 
     # lesson: (build, compile, default epochs, channel axis, batch size)
     recipes = {

@@ -74,7 +74,7 @@ def use(name):
 
 def current():
     """The backend Keras runs on (imports Keras)."""
-    from lesson.console import import_keras
+    from lesson.startup import import_keras
 
     return import_keras().backend.backend()
 

@@ -7,11 +7,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from lesson.console import both, import_keras, label, short_path, speaks_chinese
+from lesson.console import both, label, short_path, speaks_chinese
 from lesson.errors import LessonError, data_error
 from lesson.files import write_atomically
+from lesson.names import DATA_DIR
+from lesson.startup import import_keras
 
-BUNDLED_DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "fashion-mnist"
+BUNDLED_DATA_DIR = DATA_DIR / "fashion-mnist"
 
 # The tutorial's class_names, and the same classes in Chinese.
 CLASS_NAMES = [

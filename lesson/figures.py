@@ -1,21 +1,15 @@
-"""The lesson's pictures: drawn with Matplotlib, saved as PNG, shown inline in a notebook.
-
-Figure text is Chinese with English where the computer has a Chinese font
-(Matplotlib's own has no Chinese glyphs, and would draw boxes), English alone
-where it has none.
-"""
-
-import functools
-from pathlib import Path
+"""The lessons' pictures, drawn with Matplotlib: the data, the learning
+curves, the scores, the predictions and what the layers learned (saved by
+figure_files, their text from figure_text)."""
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib import font_manager
 
-from lesson.console import both, fitted, import_keras, in_notebook, short_path
 from lesson.data import CLASS_NAMES, CLASS_NAMES_ZH
-from lesson.files import write_atomically
-from lesson.model import to_numpy
+from lesson.figure_text import bilingual, chinese_font, class_name, class_names
+from lesson.inference import to_numpy
+from lesson.scores import pick_examples
+from lesson.startup import import_keras
 
 RIGHT_COLOR, WRONG_COLOR = "tab:blue", "tab:red"
 HIDDEN_WEIGHTS_HINT = (
@@ -23,127 +17,6 @@ HIDDEN_WEIGHTS_HINT = (
     "How to read it: red pixels excite a neuron, blue ones calm it; "
     "look for shoe, trouser, bag shapes.",
 )
-NON_INTERACTIVE_BACKENDS = {"agg", "pdf", "pgf", "ps", "svg", "cairo", "template"}
-
-
-# Chinese fonts, the first one found is used: Windows, macOS, then Linux's.
-CHINESE_FONTS = (
-    "Microsoft YaHei",
-    "SimHei",
-    "PingFang SC",
-    "Heiti SC",
-    "STHeiti",
-    "Hiragino Sans GB",
-    "Noto Sans CJK SC",
-    "Noto Sans SC",
-    "Source Han Sans SC",
-    "WenQuanYi Zen Hei",
-    "WenQuanYi Micro Hei",
-)
-# Where those fonts are usually installed: Matplotlib's font list is made once
-# and kept, so a font installed after that is not in it until added.
-CHINESE_FONT_FILES = (
-    "C:/Windows/Fonts/msyh.ttc",
-    "C:/Windows/Fonts/simhei.ttf",
-    "/System/Library/Fonts/PingFang.ttc",
-    "/System/Library/Fonts/STHeiti Medium.ttc",
-    "/System/Library/Fonts/Hiragino Sans GB.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/wqy-zenhei/wqy-zenhei.ttc",
-)
-
-
-def installed_chinese_font():
-    """The name of the first Chinese font Matplotlib can draw with, or None."""
-    for attempt in range(2):
-        known = {font.name for font in font_manager.fontManager.ttflist}
-        for name in CHINESE_FONTS:
-            if name in known:
-                return name
-        if attempt == 0:
-            for path in CHINESE_FONT_FILES:
-                if Path(path).is_file():
-                    try:
-                        font_manager.fontManager.addfont(path)
-                    except (OSError, RuntimeError, ValueError):
-                        pass  # unreadable: as if it were not there
-    return None
-
-
-@functools.cache
-def chinese_font():
-    """installed_chinese_font(), once; figures drawn from then on use it, with
-    Matplotlib's own font for the characters it lacks."""
-    name = installed_chinese_font()
-    if name is not None:
-        plt.rcParams["font.family"] = "sans-serif"
-        plt.rcParams["font.sans-serif"] = [name, *plt.rcParams["font.sans-serif"]]
-    return name
-
-
-def bilingual(chinese, english, separator="\n"):
-    """Figure text: Chinese, separator, English; English alone with no Chinese font."""
-    if chinese_font() is None:
-        return english
-    return f"{chinese}{separator}{english}"
-
-
-def class_name(label, separator=" "):
-    """'踝靴 Ankle boot', or 'Ankle boot' with no Chinese font."""
-    return bilingual(CLASS_NAMES_ZH[label], CLASS_NAMES[label], separator)
-
-
-def class_names(separator=" "):
-    """All ten class names, for an axis's tick labels."""
-    return [class_name(label, separator) for label in range(len(CLASS_NAMES))]
-
-
-class FigureFolder:
-    """Saves each figure as output_dir/<name>.png; --show keeps them for the end."""
-
-    def __init__(self, output_dir, keep_open=False, prefix=""):
-        self.output_dir, self.keep_open = Path(output_dir), keep_open
-        self.prefix = prefix  # e.g. "cnn_", so two lessons share a folder
-
-    def save(self, figure, name, how_to_read=None):
-        """Save (>= 600 px on the short side), show inline in a notebook, close.
-
-        how_to_read: (chinese, english), printed after the path.
-        """
-        path = self.output_dir / f"{self.prefix}{name}.png"
-        width, height = figure.get_size_inches()
-        dpi = max(100, int(np.ceil(600 / min(width, height))))
-        write_atomically(
-            path, lambda temporary: figure.savefig(temporary, dpi=dpi, format="png")
-        )
-        if in_notebook():
-            from IPython.display import display
-
-            display(figure)
-        if not self.keep_open or in_notebook():  # a notebook has shown it already
-            plt.close(figure)
-        print(both("已保存图片", "Saved figure") + f": {short_path(path)}")
-        if how_to_read:
-            print(fitted(*how_to_read, lead="  "))
-
-    def show_kept(self):
-        """--show: open the kept figures in windows, or say why it cannot."""
-        if not self.keep_open or in_notebook():
-            return
-        if plt.get_backend().lower() in NON_INTERACTIVE_BACKENDS:
-            print(
-                both(
-                    "没有可用的图形界面，图片只保存为文件",
-                    "No display: figures are saved as files only",
-                )
-            )
-        else:
-            plt.show()
-        plt.close("all")
 
 
 def image_grid(images, labels, count=25):
@@ -270,13 +143,6 @@ def first_prediction(image, probabilities, true_label):
     )
     figure.tight_layout()
     return figure
-
-
-def pick_examples(predicted_labels, true_labels, count=15, mistakes=5):
-    """Indices of the first test images, with the first few mistakes mixed in."""
-    wrong = np.flatnonzero(predicted_labels != true_labels)[:mistakes]
-    right = np.flatnonzero(predicted_labels == true_labels)[: count - len(wrong)]
-    return np.sort(np.concatenate([right, wrong]))
 
 
 def prediction_grid(images, probabilities, true_labels):
@@ -440,14 +306,6 @@ def dataset_beside_photos(images, labels, pictures, picture_labels):
     )
     figure.tight_layout()
     return figure
-
-
-def most_confident_mistakes(probabilities, true_labels, count=10):
-    """Indices of wrong predictions, the most confident first."""
-    predicted = np.argmax(probabilities, axis=1)
-    wrong = np.flatnonzero(predicted != np.asarray(true_labels))
-    confidence = probabilities[wrong, predicted[wrong]]
-    return wrong[np.argsort(-confidence, kind="stable")][:count]
 
 
 def confident_mistakes(images, probabilities, true_labels, indices):

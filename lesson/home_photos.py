@@ -1,7 +1,7 @@
 """Real photos of clothes at home, prepared as predict.py prepares a learner's photo.
 
 data/home-photos/ holds them as 28x28 pictures in Fashion-MNIST's idx format,
-made by data/make_home_photos.py from CC0 phone photos (its README.md says
+made by tooling/make_home_photos.py from CC0 phone photos (its README.md says
 where they come from). Each picture is exactly what predict.py would show the
 model for that photo, so training on them and using the model match.
 """
@@ -15,11 +15,9 @@ import numpy as np
 
 from lesson import photos
 from lesson.errors import LessonError, data_error
+from lesson.names import DATA_DIR, REPO
 
-REPO = Path(__file__).resolve().parent.parent
-HOME_PHOTOS_DIR = REPO / "data" / "home-photos"
-# The phone photos those pictures are made from, looked for beside the repository.
-SOURCE_PHOTOS_DIR = REPO.parent / "shared" / "clothing_photos"
+HOME_PHOTOS_DIR = DATA_DIR / "home-photos"
 SOURCES_FILE = "sources.csv"
 SPLITS = ("train", "validation")
 
@@ -35,7 +33,7 @@ LEFT_OUT_FOLDERS = ("shorts", "skirt", "hat")
 IMAGES_MAGIC, LABELS_MAGIC = 2051, 2049
 
 # SHA-256 of each file's decompressed bytes, as for Fashion-MNIST (lesson/data.py).
-# data/make_home_photos.py prints new values after a rebuild.
+# tooling/make_home_photos.py prints new values after a rebuild.
 HOME_PHOTOS_SHA256 = {
     "train-images-idx3-ubyte.gz": "3ce780dee14661fbc6619cb72d8e8fe57c9343428d2033934cdbbe5699f37659",
     "train-labels-idx1-ubyte.gz": "68aa0a886738783a23fd37d582645450093243814ae71c0ad3fa7dfd2d304ef7",
@@ -73,7 +71,7 @@ def bad_file(path, problem, bundled):
     if bundled:
         fix = ("用 git checkout -- data/ 恢复", "restore it with git checkout -- data/")
     else:
-        rebuild = "python data/make_home_photos.py"
+        rebuild = "python -m tooling.make_home_photos"
         fix = (f"用 {rebuild} 重新生成", f"rebuild it with {rebuild}")
     return data_error(shown(path), problem, fix)
 

@@ -4,16 +4,11 @@ first_nn.py and first_cnn.py write these out as the tutorial does; tests check
 that both build the same models with the same compile settings.
 """
 
-import random
 import time
-import zipfile
-from pathlib import Path
-
-import numpy as np
 
 from lesson.backends import speed_settings
-from lesson.console import MOST_COLUMNS, import_keras, wrap_columns
-from lesson.errors import LessonError
+from lesson.console import MOST_COLUMNS, wrap_columns
+from lesson.startup import import_keras
 
 HIDDEN_UNITS = 128
 EPOCHS = 10
@@ -116,123 +111,3 @@ def train(model, images, labels, epochs=EPOCHS, **fit_options):
     started = time.perf_counter()
     history = model.fit(images, labels, epochs=epochs, **fit_options)
     return history, time.perf_counter() - started
-
-
-def to_numpy(tensor):
-    """Any backend's tensor as a NumPy array.
-
-    TensorFlow's own .numpy() where it has one: keras.ops.convert_to_numpy
-    goes through an np.array() call that NumPy 2 warns about for its tensors.
-    """
-    keras = import_keras()
-    if keras.backend.backend() == "tensorflow":
-        return tensor.numpy()
-    return keras.ops.convert_to_numpy(tensor)
-
-
-def probability_model(model):
-    """Step 10: the trained model followed by Softmax."""
-    keras = import_keras()
-    return keras.Sequential([model, keras.layers.Softmax()])
-
-
-# Up to this many images are one batch: a web page's or predict.py's photos.
-FEW_IMAGES = 64
-
-
-def predict_probabilities(model, images):
-    """Step 10 for the tools: one row of 10 class probabilities per image.
-
-    The images are reshaped to the model's input: (N, 28, 28), or with a
-    channel axis, (N, 28, 28, 1), for a convolutional network.
-    """
-    images = np.reshape(np.asarray(images, np.float32), (-1, *model.input_shape[1:]))
-    if images.shape[0] <= FEW_IMAGES:
-        # predict() sets up batching that costs ~100 ms; a direct call takes ~5 ms.
-        return to_numpy(probability_model(model)(images, training=False))
-    return probability_model(model).predict(images, verbose=0)
-
-
-MODEL_SUFFIXES = (".keras", ".h5", ".hdf5")  # what Keras 3 loads, in small letters
-# What a trained model of either lesson takes: first_nn.py's, first_cnn.py's.
-MODEL_INPUTS = {(28, 28), (28, 28, 1)}
-
-
-def load_trained_model(path):
-    """A model first_nn.py or first_cnn.py saved, or a LessonError saying what to do."""
-    path = Path(path)
-    if not path.exists():
-        raise LessonError(
-            f"{path} 还没有训练好的模型；先运行 python first_nn.py（第二课的模型用 "
-            "python first_cnn.py）",
-            f"no trained model at {path}; run python first_nn.py first "
-            "(or python first_cnn.py for the second lesson's model)",
-        )
-    fix = ("运行 python first_nn.py 生成一个", "run python first_nn.py to make one")
-    if path.is_dir():
-        raise LessonError(
-            "是文件夹，不是模型文件；请写出里面的 .keras 文件，比如 "
-            "outputs/fashion_mnist.keras",
-            "is a folder, not a model file; name the .keras file in it, "
-            "such as outputs/fashion_mnist.keras",
-            subject=path,
-        )
-    if path.suffix not in MODEL_SUFFIXES:
-        lower = path.suffix.lower()
-        if lower in MODEL_SUFFIXES:
-            raise LessonError(
-                f"Keras 只认小写的 {lower}；把它改名为 {path.stem}{lower}",
-                f"Keras reads {lower} in small letters only; "
-                f"rename it to {path.stem}{lower}",
-                subject=path,
-            )
-        raise LessonError(
-            "不是 .keras 文件；三课保存的模型是 outputs/fashion_mnist.keras、"
-            "outputs/fashion_mnist_cnn.keras 和 outputs/fashion_mnist_photos.keras",
-            "not a .keras file; the lessons save their models as "
-            "outputs/fashion_mnist.keras, outputs/fashion_mnist_cnn.keras and "
-            "outputs/fashion_mnist_photos.keras",
-            subject=path,
-        )
-    if path.suffix == ".keras" and not zipfile.is_zipfile(path):
-        raise LessonError(
-            f"不是这个程序能加载的 Keras 模型（文件损坏，或者不是 .keras 压缩包）；{fix[0]}",
-            "not a Keras model this program can load (the file is damaged "
-            f"or is not a .keras archive); {fix[1]}",
-            subject=path,
-        )
-    # Building its layers draws Python random numbers: put them back, so that
-    # loading a model never changes what a lesson's seed trains next.
-    random_state = random.getstate()
-    try:
-        model = import_keras().models.load_model(path)
-    except Exception as exc:  # Keras raises many kinds for a bad file
-        reason = (
-            str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        )
-        raise LessonError(
-            f"不是这个程序能加载的 Keras 模型（{reason}）；{fix[0]}",
-            f"not a Keras model this program can load ({reason}); {fix[1]}",
-            subject=path,
-        ) from None
-    finally:
-        random.setstate(random_state)
-    try:
-        inputs, outputs = model.input_shape, model.output_shape
-    except (AttributeError, ValueError):  # saved before it was ever built
-        inputs = outputs = "no fixed shape"
-    if not (
-        isinstance(inputs, tuple)
-        and isinstance(outputs, tuple)
-        and inputs[1:] in MODEL_INPUTS
-        and outputs[1:] == (10,)
-    ):
-        raise LessonError(
-            f"输入 {inputs}、输出 {outputs}，不是一张 28x28 的图片和 10 个类别的分数；"
-            "请用 first_nn.py、first_cnn.py 或 photo_cnn.py 保存的模型",
-            f"takes {inputs} and gives {outputs}, not one 28x28 picture and "
-            "10 class scores; use a model first_nn.py, first_cnn.py or photo_cnn.py "
-            "saved",
-            subject=path,
-        )
-    return model

@@ -16,7 +16,8 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from lesson.errors import LessonError, data_error
-from lesson.model import normalize, predict_probabilities
+from lesson.inference import predict_probabilities
+from lesson.model import normalize
 
 SIZE = 28  # Fashion-MNIST pictures are 28x28
 READABLE = (

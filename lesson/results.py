@@ -8,28 +8,18 @@ from pathlib import Path
 import numpy as np
 
 from lesson import backends
+from lesson.arguments import as_argument
 from lesson.console import MOST_COLUMNS, both, columns, fitted, label, short_path
 from lesson.data import CLASS_NAMES, class_name, keras_cache_dir
 from lesson.files import write_atomically, write_json, write_text
-from lesson.flags import DEFAULT_OUTPUT_DIR, as_argument
-
-MODEL_FILE = "fashion_mnist.keras"
-CNN_MODEL_FILE = "fashion_mnist_cnn.keras"  # first_cnn.py's
-PHOTO_MODEL_FILE = "fashion_mnist_photos.keras"  # photo_cnn.py's
-METRICS_FILE = "metrics.json"
-# The lessons' models, the most capable first (on the test set and on real
-# photos): predict.py and the page answer with the first one there is.
-MODELS_BEST_FIRST = (PHOTO_MODEL_FILE, CNN_MODEL_FILE, MODEL_FILE)
-
-
-def best_model(output_dir=DEFAULT_OUTPUT_DIR):
-    """The most capable model the lessons saved in output_dir; the first
-    lesson's path when there is none (its error says how to make one)."""
-    for name in MODELS_BEST_FIRST:
-        if (Path(output_dir) / name).is_file():
-            return Path(output_dir) / name
-    return Path(output_dir) / MODEL_FILE
-
+from lesson.model_files import best_model
+from lesson.names import (
+    CNN_MODEL_FILE,
+    METRICS_FILE,
+    MODEL_FILE,
+    OUTPUT_DIR,
+)
+from lesson.scores import per_class_accuracy
 
 LIBRARIES = ("tensorflow", "keras", "numpy", "matplotlib")
 
@@ -53,20 +43,6 @@ def print_versions():
     """Step 1: the Python and library versions this run uses."""
     for name, version in library_versions().items():
         print(f"  {name:<11} {version}")
-
-
-def confusion_matrix(true_labels, predicted_labels, classes=10):
-    """counts[i, j]: test images of class i that the model called class j."""
-    pairs = np.asarray(true_labels, np.int64) * classes + np.asarray(predicted_labels)
-    return np.bincount(pairs, minlength=classes * classes).reshape(classes, classes)
-
-
-def per_class_accuracy(true_labels, predicted_labels, classes=10, missing=0.0):
-    """Accuracy within each class: the share of its images called by its own
-    name; `missing` for a class with no images."""
-    counts = confusion_matrix(true_labels, predicted_labels, classes)
-    shown = counts.sum(axis=1)
-    return np.where(shown > 0, np.diag(counts) / np.maximum(shown, 1), missing)
 
 
 def print_photo_accuracy(true_labels, predicted_labels, by_folder=None):
@@ -138,7 +114,7 @@ def print_next_steps(output_dir, model_file=MODEL_FILE):
     """The commands to run next, for this run's model wherever it was saved."""
     predict = "python predict.py docs/images/example_boot.jpg"
     model = Path(output_dir) / model_file
-    if model != best_model(DEFAULT_OUTPUT_DIR):  # not the one predict.py picks
+    if model != best_model(OUTPUT_DIR):  # not the one predict.py picks
         predict += f" --model {as_argument(model)}"
     print(label("下一步", "Next"))
     print(f"  {predict}")
@@ -146,7 +122,7 @@ def print_next_steps(output_dir, model_file=MODEL_FILE):
         print("  python experiments.py")
     if model_file == CNN_MODEL_FILE:  # the third lesson starts from this model
         photo_lesson = "python photo_cnn.py"
-        if Path(output_dir) != DEFAULT_OUTPUT_DIR:
+        if Path(output_dir) != OUTPUT_DIR:
             photo_lesson += f" --output-dir {as_argument(output_dir)}"
         print(f"  {photo_lesson}")
     print(
@@ -215,7 +191,7 @@ def compare(first_metrics_path, metrics, output_dir, file_name="comparison.md"):
         first["fit_seconds"], first["test_accuracy"]  # the two it cannot do without
     except (OSError, ValueError, KeyError, TypeError):
         first_nn = "python first_nn.py"
-        if Path(output_dir) != DEFAULT_OUTPUT_DIR:  # into the same folder
+        if Path(output_dir) != OUTPUT_DIR:  # into the same folder
             first_nn += f" --output-dir {as_argument(output_dir)}"
         missing = short_path(first_metrics_path)
         print(

@@ -1,5 +1,13 @@
-"""Shared fixtures: every test runs with an empty, temporary home and Keras home."""
+"""Shared fixtures: every test runs with an empty, temporary home and Keras home.
 
+Two tiers: `python -m pytest` runs the quick one, every in-process test and
+the tests that read one shared short lesson run (subset_run);
+`python -m pytest --full` runs everything. A test that starts a process or
+trains a model, by itself or through a fixture, is marked slow here: nobody
+has to remember to.
+"""
+
+import inspect
 import os
 import re
 import shutil
@@ -11,7 +19,8 @@ from pathlib import Path
 import matplotlib.image
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+from lesson.names import REPO
+
 # A one-epoch run on a subset: the short run the figures issue names.
 ONE_EPOCH_SUBSET = ["--epochs", "1", "--train-size", "2000", "--test-size", "500"]
 # The photo the READMEs' first predict.py command answers.
@@ -24,7 +33,76 @@ os.environ["HOME"] = os.environ["USERPROFILE"] = str(_SESSION_HOME)
 os.environ["KERAS_HOME"] = str(_SESSION_HOME / ".keras")
 os.environ.pop("TF_CPP_MIN_LOG_LEVEL", None)
 os.environ.pop("KERAS_BACKEND", None)  # TensorFlow, unless a test asks for another
-sys.path.insert(0, str(REPO))
+
+# Calls that start a process or train a model, in a test or in a fixture it uses.
+SLOW_CALLS = re.compile(
+    r"\b(?:subprocess|Popen|run_python|run_repo_script|start_app|nbclient)\b"
+    r"|\.fit\(|\btrain\("
+)
+# The one short lesson run that the quick tier shares (the smoke test).
+SMOKE_FIXTURE = "subset_run"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--full",
+        action="store_true",
+        help="run the full tier too: the tests that start a process or train",
+    )
+
+
+def starts_or_trains(function, seen=None):
+    """True when function's source, or a function of the tests it calls (at
+    any depth), starts a process or trains."""
+    seen = set() if seen is None else seen
+    if not inspect.isfunction(function) or function in seen:
+        return False
+    seen.add(function)
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError):
+        return False
+    if SLOW_CALLS.search(source):
+        return True
+    tests = Path(__file__).parent
+    called = [
+        function.__globals__.get(name)
+        for name in set(re.findall(r"\b([A-Za-z_]\w*)\(", source))
+    ]
+    return any(
+        starts_or_trains(other, seen)
+        for other in called
+        if inspect.isfunction(other)
+        and Path(inspect.getsourcefile(other) or "").parent == tests
+    )
+
+
+def is_slow(item):
+    """True when the test, or a fixture it uses, starts a process or trains."""
+    if starts_or_trains(getattr(item, "function", None)):
+        return True
+    definitions = getattr(item, "_fixtureinfo", None)
+    for name, fixtures in (definitions.name2fixturedefs if definitions else {}).items():
+        if name == SMOKE_FIXTURE:
+            continue
+        if any(starts_or_trains(fixture.func) for fixture in fixtures):
+            return True
+    return False
+
+
+def pytest_collection_modifyitems(config, items):
+    quick, deselected = [], []
+    for item in items:
+        if SMOKE_FIXTURE in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.smoke)
+        if is_slow(item):
+            item.add_marker(pytest.mark.slow)
+            deselected.append(item)
+        else:
+            quick.append(item)
+    if not config.getoption("--full") and deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = quick
 
 
 def clean_environment(home):
@@ -53,8 +131,13 @@ def clean_env(tmp_path):
 
 
 def run_repo_script(script, *args, env, cwd, timeout=900, encoding="utf-8"):
-    """Run a repository script as a learner would; returns the CompletedProcess."""
-    return run_python([REPO / script, *args], env, cwd, timeout, encoding)
+    """Run a lesson or tool (`python first_nn.py`) or tooling (`python -m
+    benchmarks.bench_train`) as a learner would, in cwd; the CompletedProcess."""
+    if script.endswith(".py"):
+        return run_python([REPO / script, *args], env, cwd, timeout, encoding)
+    # tooling finds its modules from the repository's folder
+    env = {**env, "PYTHONPATH": str(REPO)}
+    return run_python(["-m", script, *args], env, cwd, timeout, encoding)
 
 
 def run_python(arguments, env, cwd=REPO, timeout=900, encoding="utf-8"):

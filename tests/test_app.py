@@ -16,13 +16,20 @@ import pytest
 from PIL import Image
 
 import app
-from benchmarks.bench_app import phone_photo, start_app, stop_app, top_class
 from conftest import REPO, assert_one_line_error, clean_environment, run_python
 from lesson import data
 from lesson.flags import DEFAULT_SEED
-from lesson.model import build_cnn, build_model, compile_cnn, compile_model, normalize
-from lesson.model import train
-from lesson.results import CNN_MODEL_FILE, MODEL_FILE
+from lesson.model import (
+    build_cnn,
+    build_model,
+    compile_cnn,
+    compile_model,
+    normalize,
+    train,
+)
+from lesson.names import CNN_MODEL_FILE, MODEL_FILE, OUTPUT_DIR
+from tooling.browser_check import find_browser
+from tooling.shared import phone_photo, start_app, stop_app, top_class
 
 EXAMPLES = [
     REPO / "docs" / "images" / f"example_{name}.jpg"
@@ -120,7 +127,7 @@ def test_help_shows_the_defaults(capsys):
     with pytest.raises(SystemExit):
         app.main(["--help"])
     help_text = capsys.readouterr().out
-    for default in ("127.0.0.1", "7860", "outputs", "--no-browser", "0.0.0.0"):
+    for default in ("127.0.0.1", "7860", str(OUTPUT_DIR), "--no-browser", "0.0.0.0"):
         assert default in help_text
 
 
@@ -326,8 +333,6 @@ def network_isolation(command):
 
 
 def test_the_page_in_a_real_browser_with_no_network(models, tmp_path, run_script):
-    from browser_check import find_browser
-
     browser, driver = find_browser()
     missing = [
         name
@@ -348,7 +353,8 @@ def test_the_page_in_a_real_browser_with_no_network(models, tmp_path, run_script
     command, isolated = network_isolation(
         [
             sys.executable,
-            str(REPO / "tests" / "browser_check.py"),
+            "-m",
+            "tooling.browser_check",
             "--output-dir",
             str(models),
             "--screenshot",
@@ -364,6 +370,7 @@ def test_the_page_in_a_real_browser_with_no_network(models, tmp_path, run_script
         text=True,
         encoding="utf-8",
         env=clean_environment(tmp_path / "home"),
+        cwd=REPO,
         timeout=300,
     )
     assert result.returncode == 0, result.stderr

@@ -17,7 +17,7 @@ from conftest import (
     clean_environment,
     run_repo_script,
 )
-from lesson import backends
+from lesson import backends, names
 from lesson.errors import LessonError
 
 
@@ -32,8 +32,8 @@ def require(backend):
 
 OTHER_BACKENDS = ["jax", "torch"]
 LESSONS = {  # lesson: (model file, the first of its saved figures)
-    "first_nn.py": ("fashion_mnist.keras", "step08_hidden_weights.png"),
-    "first_cnn.py": ("fashion_mnist_cnn.keras", "cnn_step10_feature_maps.png"),
+    "first_nn.py": (names.MODEL_FILE, "step08_hidden_weights.png"),
+    "first_cnn.py": (names.CNN_MODEL_FILE, "cnn_step10_feature_maps.png"),
 }
 
 
@@ -82,7 +82,9 @@ def test_lesson_runs_on_the_backend_and_says_so(lesson_runs, lesson, backend):
     assert accuracy > 0.5  # one epoch on 2,000 images learns well beyond chance
     model_file, figure = LESSONS[lesson]
     assert (out / model_file).is_file() and (out / figure).is_file()
-    metrics_file = "metrics.json" if lesson == "first_nn.py" else "metrics_cnn.json"
+    metrics_file = (
+        names.METRICS_FILE if lesson == "first_nn.py" else names.CNN_METRICS_FILE
+    )
     metrics = json.loads((out / metrics_file).read_text(encoding="utf-8"))
     assert metrics["versions"]["backend"] == backend
     assert metrics["versions"][backend] != "not installed"
@@ -117,7 +119,7 @@ def test_a_model_saved_on_one_backend_answers_the_same_on_another(
     else:
         result, out = lesson_runs("first_nn.py", "jax")
         assert result.returncode == 0, result.stderr
-    model_path = out / "fashion_mnist.keras"
+    model_path = out / names.MODEL_FILE
     image = REPO / "docs" / "images" / "example_pullover.jpg"
     answers = {
         backend: probabilities_on(backend, model_path, image, tmp_path / backend)
@@ -226,7 +228,7 @@ def test_the_page_answers_on_the_backend_as_on_tensorflow(
     from gradio_client import Client, handle_file
 
     import app
-    from benchmarks.bench_app import start_app, stop_app, top_class
+    from tooling.shared import start_app, stop_app, top_class
 
     _, out = subset_run
     image = REPO / "docs" / "images" / "example_pullover.jpg"

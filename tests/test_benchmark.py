@@ -5,7 +5,7 @@ import re
 import pytest
 
 from conftest import ONE_EPOCH_SUBSET, REPO, run_python
-from lesson import backends
+from lesson import backends, names
 
 
 def test_quick_benchmark_prints_its_table(run_script):
@@ -13,7 +13,7 @@ def test_quick_benchmark_prints_its_table(run_script):
     # (15 to 30 seconds), and one other shows the comparison table.
     installed = [name for name in backends.BACKENDS if backends.installed(name)][:2]
     result = run_script(
-        "benchmarks/bench_train.py", "--quick", "--backends", *installed, timeout=900
+        "benchmarks.bench_train", "--quick", "--backends", *installed, timeout=900
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -108,7 +108,7 @@ def test_cell_times_finds_the_cells_jupytext_finds(lesson):
 
 def test_cell_times_prints_each_cell_and_the_time_outside_fit(run_script, tmp_path):
     result = run_script(
-        "benchmarks/cell_times.py",
+        "benchmarks.cell_times",
         "first_nn.py",
         *ONE_EPOCH_SUBSET,
         "--output-dir",
@@ -127,7 +127,7 @@ def test_cell_times_prints_each_cell_and_the_time_outside_fit(run_script, tmp_pa
         )
     )
     assert 0 < fit < whole and outside == pytest.approx(whole - fit, abs=0.011)
-    assert (tmp_path / "out" / "metrics.json").is_file()
+    assert (tmp_path / "out" / names.METRICS_FILE).is_file()
 
 
 # cnn_settings.py with 3 of its 10 settings (each in a child process of 7 to 10
@@ -165,16 +165,16 @@ BAD_FLAG = ["--no-such-flag"], "error: unrecognized arguments: --no-such-flag"
 @pytest.mark.parametrize(
     "tool, args, message",
     [
-        ("benchmarks/bench_app.py", *BAD_FLAG),
-        ("benchmarks/bench_photos.py", *BAD_FLAG),
-        ("benchmarks/bench_photo_recipes.py", *BAD_FLAG),
-        ("benchmarks/bench_real_photos.py", *BAD_FLAG),
-        ("benchmarks/bench_train.py", *BAD_FLAG),
-        ("benchmarks/cnn_settings.py", *BAD_FLAG),
-        ("benchmarks/exercises.py", *BAD_FLAG),
-        ("docs/make_notebook.py", *BAD_FLAG),
+        ("benchmarks.bench_app", *BAD_FLAG),
+        ("benchmarks.bench_photos", *BAD_FLAG),
+        ("benchmarks.bench_photo_recipes", *BAD_FLAG),
+        ("benchmarks.bench_real_photos", *BAD_FLAG),
+        ("benchmarks.bench_train", *BAD_FLAG),
+        ("benchmarks.cnn_settings", *BAD_FLAG),
+        ("benchmarks.exercises", *BAD_FLAG),
+        ("tooling.make_notebook", *BAD_FLAG),
         (
-            "benchmarks/bench_photo_recipes.py",
+            "benchmarks.bench_photo_recipes",
             [
                 "--recipes",
                 "turned-photos",
@@ -186,33 +186,33 @@ BAD_FLAG = ["--no-such-flag"], "error: unrecognized arguments: --no-such-flag"
             "error: turned-photos needs --photo-copies 4 or more",
         ),
         (
-            "benchmarks/bench_photo_recipes.py",
+            "benchmarks.bench_photo_recipes",
             ["--recipes", "from-lesson-2", "--lesson-2-model", "missing.keras"],
             "error: no trained model at missing.keras; run python first_nn.py first "
             "(or python first_cnn.py for the second lesson's model)",
         ),
         (
-            "benchmarks/cell_times.py",
+            "benchmarks.cell_times",
             [],
             "error: the following arguments are required: lesson",
         ),
         (
-            "benchmarks/exercises.py",
+            "benchmarks.exercises",
             ["--seeds", "-1"],
             "error: argument --seeds: must be from 0 to 4294967295, got -1",
         ),
         (
-            "docs/make_notebook.py",
+            "tooling.make_notebook",
             ["--timeout", "0"],
             "error: argument --timeout: must be at least 1, got 0",
         ),
         (
-            "benchmarks/lesson_recipe.py",
+            "benchmarks.lesson_recipe",
             ["first_nn", "0"],
             "error: argument epochs: must be at least 1, got 0",
         ),
         (
-            "benchmarks/cnn_settings.py",
+            "benchmarks.cnn_settings",
             ["--child", '{"batch_size": "64"}'],
             "error: argument --child: expected a setting as JSON with fields "
             "batch_size, jit_compile, steps_per_execution, onednn, filters, "
@@ -224,7 +224,7 @@ def test_tools_answer_a_bad_flag_with_one_error_line(run_script, tool, args, mes
     result = run_script(tool, *args, timeout=120)
     assert result.returncode == 1
     if message.endswith("--no-such-flag"):  # and where the flags are listed
-        message += f"; python {REPO / tool} --help lists them"
+        message += f"; python -m {tool} --help lists them"
     [line] = result.stderr.strip().splitlines()
     # Chinese first, then the English.
     english = message.removeprefix("error: ")
@@ -240,7 +240,7 @@ def test_make_notebook_checks_images_first_and_reports_a_slow_cell(
     a_file.write_text("")
     notebooks = tmp_path / "notebooks"
     common = ["--no-cnn", "--notebook-dir", notebooks]
-    result = run_script("docs/make_notebook.py", *common, "--images", a_file)
+    result = run_script("tooling.make_notebook", *common, "--images", a_file)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         f"error: {a_file}：是文件，不是文件夹；给 --images 一个文件夹 / "
@@ -249,7 +249,7 @@ def test_make_notebook_checks_images_first_and_reports_a_slow_cell(
     assert not list(notebooks.glob("*.ipynb"))  # no lesson ran
     images = tmp_path / "images"
     result = run_script(
-        "docs/make_notebook.py", *common, "--images", images, "--timeout", "1"
+        "tooling.make_notebook", *common, "--images", images, "--timeout", "1"
     )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [

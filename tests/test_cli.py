@@ -1,16 +1,13 @@
 """--help and a bad flag, in Chinese and English, for every lesson and tool."""
 
 import re
-import sys
 
 import pytest
 
-from conftest import REPO, run_repo_script
+from conftest import run_repo_script
 from lesson import console, flags
 from lesson.console import MOST_COLUMNS, columns
 from lesson.errors import LessonError
-
-sys.path.insert(0, str(REPO / "benchmarks"))
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -18,7 +15,6 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 def parse_tools():
     """Each lesson's and tool's flag parser, by the script's name."""
     import app
-    import exercises
     import experiments
     import predict
 
@@ -29,7 +25,6 @@ def parse_tools():
         "predict.py": predict.parse_args,
         "app.py": app.parse_args,
         "experiments.py": experiments.parse_args,
-        "benchmarks/exercises.py": exercises.parse_args,
     }
 
 

@@ -15,7 +15,7 @@ from conftest import (
     clean_environment,
     run_repo_script,
 )
-from lesson import data, errors, flags, model, results
+from lesson import data, errors, flags, inference, model, names, results
 
 CNN_FIGURES = [
     "cnn_step04_first_image",
@@ -36,7 +36,7 @@ def cnn_run(subset_run, tmp_path_factory):
     """first_cnn.py on the subset, in a folder holding first_nn.py's metrics.json."""
     _, first_out = subset_run
     out = tmp_path_factory.mktemp("cnn-out")
-    shutil.copy(first_out / "metrics.json", out / "metrics.json")
+    shutil.copy(first_out / names.METRICS_FILE, out / names.METRICS_FILE)
     home = tmp_path_factory.mktemp("cnn-home")
     result = run_repo_script(
         "first_cnn.py",
@@ -59,7 +59,7 @@ def test_subset_run_prints_every_step_and_nothing_on_stderr(cnn_run):
     assert "32/32" in result.stdout  # 2,000 images in batches of 64
     assert "105,866" in result.stdout
     assert "steps_per_execution=32, jit_compile=False" in result.stdout
-    metrics = json.loads((out / "metrics_cnn.json").read_text(encoding="utf-8"))
+    metrics = json.loads((out / names.CNN_METRICS_FILE).read_text(encoding="utf-8"))
     printed = float(re.search(r"Test accuracy: ([0-9.]+)", result.stdout).group(1))
     assert metrics["test_accuracy"] == pytest.approx(printed, abs=5e-5)
     assert metrics["parameters"] == 105_866 and metrics["filters"] == 16
@@ -68,8 +68,8 @@ def test_subset_run_prints_every_step_and_nothing_on_stderr(cnn_run):
 
 def test_comparison_with_first_nn_is_printed_and_saved(cnn_run):
     result, out = cnn_run
-    first = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
-    second = json.loads((out / "metrics_cnn.json").read_text(encoding="utf-8"))
+    first = json.loads((out / names.METRICS_FILE).read_text(encoding="utf-8"))
+    second = json.loads((out / names.CNN_METRICS_FILE).read_text(encoding="utf-8"))
     table = (out / "comparison.md").read_text(encoding="utf-8")
     assert table in result.stdout
     assert "| parameters | 101,770 | 105,866 | +4,096 |" in table
@@ -83,8 +83,8 @@ def test_comparison_without_a_usable_first_run_says_what_to_run(
     tmp_path, capsys, content
 ):
     if content is not None:
-        (tmp_path / "metrics.json").write_text(content, encoding="utf-8")
-    assert results.compare(tmp_path / "metrics.json", {}, tmp_path) is None
+        (tmp_path / names.METRICS_FILE).write_text(content, encoding="utf-8")
+    assert results.compare(tmp_path / names.METRICS_FILE, {}, tmp_path) is None
     printed = capsys.readouterr().out
     folder = results.as_argument(tmp_path)  # quoted where it holds a space
     assert f"run python first_nn.py --output-dir {folder} to compare" in printed
@@ -108,7 +108,7 @@ def test_first_nn_figures_are_not_overwritten(cnn_run):
 
 def test_the_package_builds_exactly_what_first_cnn_builds(cnn_run):
     _, out = cnn_run
-    saved = tf.keras.models.load_model(out / "fashion_mnist_cnn.keras")
+    saved = tf.keras.models.load_model(out / names.CNN_MODEL_FILE)
     built = model.compile_cnn(model.build_cnn())
     assert [layer.get_config() | {"name": None} for layer in saved.layers] == [
         layer.get_config() | {"name": None} for layer in built.layers
@@ -119,17 +119,17 @@ def test_the_package_builds_exactly_what_first_cnn_builds(cnn_run):
 
 def test_predict_classifies_photos_with_the_cnn(cnn_run, tmp_path, run_script):
     _, out = cnn_run
-    saved = tf.keras.models.load_model(out / "fashion_mnist_cnn.keras")
+    saved = tf.keras.models.load_model(out / names.CNN_MODEL_FILE)
     _, (test_images, _) = data.load_data()
     files = []
     for index in range(3):
         files.append(tmp_path / f"test{index}.png")
         Image.fromarray(test_images[index]).save(files[-1])
     result = run_script(
-        "predict.py", *files, "--model", out / "fashion_mnist_cnn.keras", "--json"
+        "predict.py", *files, "--model", out / names.CNN_MODEL_FILE, "--json"
     )
     assert result.returncode == 0, result.stderr
-    expected = model.predict_probabilities(saved, model.normalize(test_images[:3]))
+    expected = inference.predict_probabilities(saved, model.normalize(test_images[:3]))
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     for row, probabilities in zip(rows, expected):
         np.testing.assert_allclose(row["probabilities"], probabilities, atol=1e-6)

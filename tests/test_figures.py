@@ -11,7 +11,7 @@ import pytest
 import tensorflow as tf
 
 from conftest import REPO, assert_large_and_not_blank
-from lesson import data, figures, model
+from lesson import data, figure_text, figures, inference, model, names
 
 FIGURES = [
     "step04_first_image",
@@ -51,7 +51,7 @@ def title_only(text, path):
 def test_figures_speak_chinese_with_english_where_a_chinese_font_is_installed(
     tmp_path,
 ):
-    if figures.chinese_font() is None:
+    if figure_text.chinese_font() is None:
         if os.environ.get("REQUIRE_CHINESE_FONT"):
             pytest.fail("no Chinese font; install fonts-noto-cjk")
         pytest.skip("no Chinese font installed here")
@@ -68,6 +68,7 @@ def test_figures_speak_chinese_with_english_where_a_chinese_font_is_installed(
 
 
 def test_figures_are_in_english_alone_without_a_chinese_font(tmp_path, monkeypatch):
+    monkeypatch.setattr(figure_text, "chinese_font", lambda: None)
     monkeypatch.setattr(figures, "chinese_font", lambda: None)
     probabilities = np.full((12, 10), 0.01)
     probabilities[:, 9] = 0.91
@@ -98,7 +99,7 @@ def test_figure_is_saved_large_and_not_blank(subset_run, name):
 
 def test_confusion_matrix_agrees_with_reported_accuracy(subset_run):
     result, out = subset_run
-    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    metrics = json.loads((out / names.METRICS_FILE).read_text(encoding="utf-8"))
     counts = np.array(metrics["confusion_matrix"])
     assert counts.shape == (10, 10)
     assert counts.sum() == metrics["test_size"] == 500
@@ -109,7 +110,7 @@ def test_confusion_matrix_agrees_with_reported_accuracy(subset_run):
 
 def test_per_class_accuracy_adds_up_to_the_test_accuracy(subset_run):
     _, out = subset_run
-    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    metrics = json.loads((out / names.METRICS_FILE).read_text(encoding="utf-8"))
     counts = np.array(metrics["confusion_matrix"])
     per_class = np.array(metrics["per_class_test_accuracy"])
     np.testing.assert_allclose(per_class, np.diag(counts) / counts.sum(axis=1))
@@ -122,11 +123,11 @@ def test_per_class_accuracy_adds_up_to_the_test_accuracy(subset_run):
 
 def test_confident_mistakes_are_mistakes_the_model_was_surest_of(subset_run):
     _, out = subset_run
-    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
-    saved = tf.keras.models.load_model(out / "fashion_mnist.keras")
+    metrics = json.loads((out / names.METRICS_FILE).read_text(encoding="utf-8"))
+    saved = tf.keras.models.load_model(out / names.MODEL_FILE)
     _, (test_images, test_labels) = data.load_data()
     size = metrics["test_size"]
-    probabilities = model.predict_probabilities(
+    probabilities = inference.predict_probabilities(
         saved, model.normalize(test_images[:size])
     )
     predicted = probabilities.argmax(axis=1)
@@ -179,7 +180,7 @@ def cell_images(cell):
     return [o for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
 
 
-FIT = "history = model.fit(train_images, train_labels, epochs=args.epochs"
+FIT = "history = model.fit(train_images, train_labels, epochs=run.args.epochs"
 # lesson: (its normalizing line, its fit line); first_cnn.py's batch is lesson.model's
 LESSON_LINES = {
     "first_nn.py": (
@@ -199,12 +200,12 @@ def test_lesson_is_ten_top_level_steps_in_the_tutorials_order(lesson):
     headings = [int(n) for n in re.findall(r"^# ## 步骤 (\d+)：", text, re.M)]
     assert headings == list(range(1, 11))
     tutorial_lines = [
-        "    import tensorflow as tf",  # inside quiet_tensorflow_startup()
+        "import tensorflow as tf",  # a plain line: lesson.start() made it quiet
         "import numpy as np",
         "import matplotlib.pyplot as plt",
         "fashion_mnist = tf.keras.datasets.fashion_mnist",
         "(train_images, train_labels), (test_images, test_labels) = fashion_mnist.load_data()",
-        'print(label("训练集图像形状", "Training images shape"), train_images.shape)',
+        'print(lesson.label("训练集图像形状", "Training images shape"), train_images.shape)',
         "plt.imshow(train_images[0], cmap=plt.cm.binary)",
         LESSON_LINES[lesson][0],
         "model = tf.keras.Sequential([",

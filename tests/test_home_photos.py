@@ -9,12 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import REPO, assert_nothing_written, assert_one_line_error
 
+from conftest import assert_nothing_written, assert_one_line_error
 from lesson import home_photos
 from lesson.errors import LessonError
+from tooling.shared import SOURCE_PHOTOS_DIR
 
-PHOTOS = home_photos.SOURCE_PHOTOS_DIR
+PHOTOS = SOURCE_PHOTOS_DIR
 needs_photos = pytest.mark.skipif(
     not PHOTOS.is_dir(), reason=f"{PHOTOS}: the source photos are not here"
 )
@@ -40,12 +41,8 @@ def sources():
 
 
 def make_script():
-    """data/make_home_photos.py as a module (importing it runs nothing)."""
-    path = REPO / "data" / "make_home_photos.py"
-    spec = importlib.util.spec_from_file_location("make_home_photos", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """tooling/make_home_photos.py as a module (importing it runs nothing)."""
+    return importlib.import_module("tooling.make_home_photos")
 
 
 def test_bundled_files_load_with_the_counts_sources_csv_gives(bundled, sources):
@@ -142,7 +139,7 @@ def test_the_bundled_path_is_named_from_the_repository():
 
 def test_another_folder_is_checked_too(tmp_path):
     copy = damaged_copy(tmp_path, "validation-labels-idx1-ubyte.gz", truncate)
-    with pytest.raises(LessonError, match="python data/make_home_photos.py"):
+    with pytest.raises(LessonError, match="python -m tooling.make_home_photos"):
         home_photos.load_home_photos(copy)
 
 
@@ -164,7 +161,7 @@ def test_a_sample_rebuilt_from_the_photos_is_byte_identical(bundled, sources):
 def test_make_script_refuses_a_missing_photos_folder(run_script, tmp_path):
     out = tmp_path / "out"
     result = run_script(
-        "data/make_home_photos.py",
+        "tooling.make_home_photos",
         "--photos",
         tmp_path / "nowhere",
         "--output-dir",
@@ -180,7 +177,7 @@ def test_make_script_refuses_a_folder_without_labels(run_script, tmp_path):
     for split in home_photos.SPLITS:
         (photos / split / "pants").mkdir(parents=True)
     result = run_script(
-        "data/make_home_photos.py", "--photos", photos, "--output-dir", out
+        "tooling.make_home_photos", "--photos", photos, "--output-dir", out
     )
     assert_one_line_error(result)
     assert home_photos.LABELS_BY_LOOKING in result.stderr
@@ -188,7 +185,7 @@ def test_make_script_refuses_a_folder_without_labels(run_script, tmp_path):
 
 
 def test_make_script_help_shows_every_default(run_script):
-    result = run_script("data/make_home_photos.py", "--help")
+    result = run_script("tooling.make_home_photos", "--help")
     assert result.returncode == 0, result.stderr
     text = " ".join(result.stdout.split())
     assert text.count("default:") == 3  # --photos, --output-dir, --workers

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from conftest import REPO
-from lesson import console, data, errors, files, flags, model, results
+from lesson import console, data, errors, files, flags, inference, model, names, results
 
 
 @pytest.fixture(scope="module")
@@ -209,7 +209,7 @@ def test_compile_settings_are_read_back_from_the_model():
 def test_probability_model_rows_sum_to_1_and_keep_the_argmax(arrays):
     built = model.build_model()
     images = model.normalize(arrays[1][0][:100])
-    probabilities = model.predict_probabilities(built, images)
+    probabilities = inference.predict_probabilities(built, images)
     logits = built.predict(images, verbose=0)
     assert probabilities.shape == (100, 10)
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
@@ -227,9 +227,9 @@ def test_failed_write_leaves_nothing_behind_and_says_which_file(tmp_path):
         raise OSError(28, "No space left on device")
 
     with pytest.raises(errors.LessonError) as raised:
-        files.write_atomically(tmp_path / "metrics.json", fail_halfway)
+        files.write_atomically(tmp_path / names.METRICS_FILE, fail_halfway)
     assert raised.value.text(chinese=False).startswith(
-        f"{tmp_path / 'metrics.json'}: cannot write it (No space left on device)"
+        f"{tmp_path / names.METRICS_FILE}: cannot write it (No space left on device)"
     )
     assert "无法写入" in str(raised.value)
     assert list(tmp_path.iterdir()) == []
@@ -261,7 +261,7 @@ def test_lesson_flag_defaults_are_the_tutorials():
 
 def test_notebook_flags_come_from_the_environment(monkeypatch):
     monkeypatch.setitem(sys.modules, "ipykernel", sys)  # pretend to be a kernel
-    monkeypatch.setenv(flags.NOTEBOOK_FLAGS, "--epochs 2 --output-dir 'my runs'")
+    monkeypatch.setenv(names.NOTEBOOK_FLAGS, "--epochs 2 --output-dir 'my runs'")
     args = flags.parse_lesson_flags()
     assert args.epochs == 2 and str(args.output_dir) == "my runs"
 
@@ -303,7 +303,9 @@ def test_short_path_writes_the_home_as_a_tilde(tmp_path):
     assert console.short_path(
         os.path.join(os.path.expanduser("~"), "a", "b")
     ) == os.path.join("~", "a", "b")
-    assert console.short_path("outputs/x.png") == os.path.join("outputs", "x.png")
+    assert console.short_path(f"{names.OUTPUT_DIR}/x.png") == os.path.join(
+        names.OUTPUT_DIR, "x.png"
+    )
 
 
 @pytest.mark.parametrize(
@@ -387,7 +389,7 @@ def test_importing_the_package_and_tools_has_no_side_effects(clean_env, tmp_path
 def test_startup_filter_drops_tensorflow_noise_and_keeps_real_errors(clean_env):
     code = (
         "import os\n"
-        "from lesson.console import quiet_tensorflow_startup\n"
+        "from lesson.startup import quiet_tensorflow_startup\n"
         "with quiet_tensorflow_startup():\n"
         "    os.write(2, b'WARNING: All log messages before absl::InitializeLog() is called\\n')\n"
         "    os.write(2, b'I0000 cudart_stub.cc:31] Could not find cuda drivers\\n')\n"
@@ -404,22 +406,6 @@ def test_startup_filter_drops_tensorflow_noise_and_keeps_real_errors(clean_env):
         [sys.executable, "-c", code], env=env, capture_output=True, text=True
     )
     assert "cudart_stub.cc" in result.stderr and "a real problem" in result.stderr
-
-
-def test_no_product_file_imports_first_nn():
-    product = [REPO / "predict.py", REPO / "experiments.py"]
-    product += sorted((REPO / "lesson").glob("*.py"))
-    product += sorted((REPO / "benchmarks").glob("*.py"))
-    product += sorted((REPO / "docs").glob("*.py"))
-    for path in product:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                names = [node.module or ""]
-            assert "first_nn" not in names, path
 
 
 @pytest.mark.parametrize(
@@ -502,34 +488,36 @@ def test_data_flags_are_checked_before_any_work(tmp_path, argv, message):
 def test_next_steps_name_the_model_this_run_saved(monkeypatch, capsys, tmp_path):
     monkeypatch.chdir(tmp_path)  # outputs/ holds only what the test puts there
     monkeypatch.setattr(console, "speaks_chinese", lambda: False)
-    (tmp_path / "outputs").mkdir()
-    (tmp_path / "outputs" / results.MODEL_FILE).write_text("")
-    results.print_next_steps(flags.DEFAULT_OUTPUT_DIR)
-    results.print_next_steps(os.path.join("outputs", "hidden-64"))
+    (tmp_path / names.OUTPUT_DIR).mkdir()
+    (tmp_path / names.OUTPUT_DIR / names.MODEL_FILE).write_text("")
+    results.print_next_steps(names.OUTPUT_DIR)
+    results.print_next_steps(os.path.join(names.OUTPUT_DIR, "hidden-64"))
     default_run, other_run = capsys.readouterr().out.split("Next:")[1:]
     assert "  python predict.py docs/images/example_boot.jpg\n" in default_run
     assert "--model" not in default_run
-    model = os.path.join("outputs", "hidden-64", results.MODEL_FILE)
+    model = os.path.join(names.OUTPUT_DIR, "hidden-64", names.MODEL_FILE)
     assert f"docs/images/example_boot.jpg --model {model}\n" in other_run
-    results.print_next_steps(flags.DEFAULT_OUTPUT_DIR, results.CNN_MODEL_FILE)
+    results.print_next_steps(names.OUTPUT_DIR, names.CNN_MODEL_FILE)
     cnn_run = capsys.readouterr().out
-    model = os.path.join("outputs", results.CNN_MODEL_FILE)
+    model = os.path.join(names.OUTPUT_DIR, names.CNN_MODEL_FILE)
     assert f"docs/images/example_boot.jpg --model {model}\n" in cnn_run
     assert "experiments.py" not in cnn_run  # its grid is of dense networks
     assert "  python photo_cnn.py\n" in cnn_run  # the third lesson, next
     assert "photo_cnn.py" not in default_run + other_run
-    results.print_next_steps(os.path.join("outputs", "cnn"), results.CNN_MODEL_FILE)
-    folder = os.path.join("outputs", "cnn")
+    results.print_next_steps(
+        os.path.join(names.OUTPUT_DIR, "cnn"), names.CNN_MODEL_FILE
+    )
+    folder = os.path.join(names.OUTPUT_DIR, "cnn")
     assert f"  python photo_cnn.py --output-dir {folder}\n" in capsys.readouterr().out
     # Once it is there, predict.py picks the second lesson's model by itself.
-    (tmp_path / "outputs" / results.CNN_MODEL_FILE).write_text("")
-    results.print_next_steps(flags.DEFAULT_OUTPUT_DIR, results.CNN_MODEL_FILE)
+    (tmp_path / names.OUTPUT_DIR / names.CNN_MODEL_FILE).write_text("")
+    results.print_next_steps(names.OUTPUT_DIR, names.CNN_MODEL_FILE)
     assert "--model" not in capsys.readouterr().out
 
 
 def test_without_first_nn_metrics_the_command_names_this_folder(tmp_path, capsys):
     folder = tmp_path / "cnn only"
-    assert results.compare(folder / "metrics.json", {}, folder) is None
+    assert results.compare(folder / names.METRICS_FILE, {}, folder) is None
     assert f'python first_nn.py --output-dir "{folder}" to compare' in (
         capsys.readouterr().out
     )

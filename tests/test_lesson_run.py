@@ -20,7 +20,7 @@ from conftest import (
     clean_environment,
     run_repo_script,
 )
-from lesson import data, model
+from lesson import data, model, names
 from lesson.console import MOST_COLUMNS, columns
 
 TINY = ["--epochs", "1", "--train-size", "500", "--test-size", "100"]
@@ -46,7 +46,7 @@ def test_subset_run_prints_every_checkpoint_and_nothing_on_stderr(subset_run):
 
 def test_metrics_json_and_model_file(subset_run):
     result, out = subset_run
-    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    metrics = json.loads((out / names.METRICS_FILE).read_text(encoding="utf-8"))
     printed = float(re.search(r"Test accuracy: ([0-9.]+)", result.stdout).group(1))
     assert metrics["test_accuracy"] == pytest.approx(printed, abs=5e-5)
     assert metrics["test_loss"] > 0
@@ -55,14 +55,14 @@ def test_metrics_json_and_model_file(subset_run):
     assert metrics["seed"] == 42
     assert len(metrics["history"]["loss"]) == len(metrics["history"]["accuracy"]) == 1
     assert metrics["versions"]["tensorflow"] == tf.__version__
-    names = {p.name for p in out.iterdir()}
-    assert {"fashion_mnist.keras", "metrics.json"} <= names
-    assert not [name for name in names if name.startswith(".")]  # no temporary files
+    written = {p.name for p in out.iterdir()}
+    assert {names.MODEL_FILE, names.METRICS_FILE} <= written
+    assert not [name for name in written if name.startswith(".")]  # no temporary files
 
 
 def test_the_package_builds_exactly_what_first_nn_builds(subset_run):
     _, out = subset_run
-    saved = tf.keras.models.load_model(out / "fashion_mnist.keras")
+    saved = tf.keras.models.load_model(out / names.MODEL_FILE)
     built = model.compile_model(model.build_model())
 
     def layers(m):
@@ -94,8 +94,10 @@ def test_same_seed_gives_the_same_result_twice(subset_run, run_script, tmp_path)
         "first_nn.py", *ONE_EPOCH_SUBSET, "--output-dir", tmp_path / "b"
     )
     assert result.returncode == 0, result.stderr
-    first = json.loads((first_out / "metrics.json").read_text(encoding="utf-8"))
-    second = json.loads((tmp_path / "b" / "metrics.json").read_text(encoding="utf-8"))
+    first = json.loads((first_out / names.METRICS_FILE).read_text(encoding="utf-8"))
+    second = json.loads(
+        (tmp_path / "b" / names.METRICS_FILE).read_text(encoding="utf-8")
+    )
     assert first["test_accuracy"] == second["test_accuracy"]
     assert first["history"] == second["history"]
 
@@ -253,7 +255,7 @@ def test_full_default_recipe_reaches_the_tutorials_accuracy(first_nn_default_run
     accuracy = float(re.search(r"Test accuracy: ([0-9.]+)", out).group(1))
     assert accuracy >= 0.87
     metrics = json.loads(
-        (folder / "outputs" / "metrics.json").read_text(encoding="utf-8")
+        (folder / names.OUTPUT_DIR / names.METRICS_FILE).read_text(encoding="utf-8")
     )
     assert metrics["test_accuracy"] == pytest.approx(accuracy, abs=5e-5)
     assert metrics["train_size"] == 60000 and metrics["epochs"] == 10

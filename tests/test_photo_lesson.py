@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from conftest import assert_one_line_error
-from lesson import data, flags, home_photos, own_photos, results
+from lesson import data, flags, home_photos, model_files, names, own_photos, results
 from lesson.console import MOST_COLUMNS, columns
 from lesson.errors import LessonError
 
@@ -64,15 +64,15 @@ def test_the_short_run_trains_on_both_and_measures_the_home_photos(
     )
     # 2,000 + 5 copies of 2,403 home photos + 5 copies of 17 own ones.
     assert f"({2000 + 5 * 2403 + 5 * 17}, 28, 28)" in text
-    metrics = json.loads((out / "metrics_photos.json").read_text(encoding="utf-8"))
+    metrics = json.loads((out / names.PHOTO_METRICS_FILE).read_text(encoding="utf-8"))
     home = metrics["home_photos"]
     assert 0 <= home["by_folder"] <= 1 and 0 <= home["all"] <= 1
     assert home["per_class"][8] is None  # no bags among the home photos
     assert metrics["my_photos"]["all"] is not None
     assert metrics["lesson_2_on_home_photos"] is None  # first_cnn.py has not run
     assert "python first_cnn.py --output-dir" in text
-    assert (out / results.PHOTO_MODEL_FILE).is_file()
-    assert results.best_model(out) == out / results.PHOTO_MODEL_FILE
+    assert (out / names.PHOTO_MODEL_FILE).is_file()
+    assert model_files.best_model(out) == out / names.PHOTO_MODEL_FILE
     for name in ("step04_dataset_beside_photos", "step09_per_class_accuracy"):
         assert (out / f"photo_{name}.png").is_file()
 
@@ -185,9 +185,9 @@ def test_the_recipe_benchmark_trains_the_lesson_as_photo_cnn_does(run_script, tm
     out = tmp_path / "out"
     lesson = run_script("photo_cnn.py", *short, "7", "--output-dir", out)
     assert lesson.returncode == 0, lesson.stderr
-    metrics = json.loads((out / "metrics_photos.json").read_text(encoding="utf-8"))
+    metrics = json.loads((out / names.PHOTO_METRICS_FILE).read_text(encoding="utf-8"))
     bench = run_script(
-        "benchmarks/bench_photo_recipes.py",
+        "benchmarks.bench_photo_recipes",
         "--recipes",
         "lesson",
         "random-flip-both-ways",

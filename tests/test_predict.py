@@ -13,28 +13,23 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from benchmarks.bench_photos import (
+from conftest import EXAMPLE_PHOTO, REPO, assert_one_line_error, run_python
+from lesson import data, photos
+from lesson.errors import LessonError
+from lesson.flags import DEFAULT_SEED
+from lesson.inference import predict_probabilities
+from lesson.model import build_cnn, build_model, compile_model, normalize, train
+from lesson.model_files import best_model, load_trained_model
+from lesson.names import CNN_MODEL_FILE, MODEL_FILE, OUTPUT_DIR
+from tooling.shared import (
     PHOTO_FORMS,
+    SOURCE_PHOTOS_DIR,
     alpha_only,
     measure_form,
     transparent,
     upscale,
     white_background,
 )
-from conftest import EXAMPLE_PHOTO, REPO, assert_one_line_error, run_python
-from lesson import data, home_photos, photos
-from lesson.errors import LessonError
-from lesson.flags import DEFAULT_SEED
-from lesson.model import (
-    build_cnn,
-    build_model,
-    compile_model,
-    load_trained_model,
-    normalize,
-    predict_probabilities,
-    train,
-)
-from lesson.results import CNN_MODEL_FILE, MODEL_FILE, best_model
 
 HELD_OUT = 200  # test images turned into "photos"
 
@@ -340,7 +335,7 @@ def test_good_images_are_still_classified_beside_bad_ones(
 
 def test_photo_benchmark_prints_a_row_per_form(trained, run_script):
     result = run_script(
-        "benchmarks/bench_photos.py", "--model", trained[0], "--count", "20"
+        "benchmarks.bench_photos", "--model", trained[0], "--count", "20"
     )
     assert result.returncode == 0, result.stderr
     rows = [
@@ -378,17 +373,17 @@ def test_without_model_the_best_the_lessons_saved_answers(
 ):
     photo = tmp_path / "boot.png"
     Image.fromarray(trained[2][0]).save(photo)
-    outputs = tmp_path / "outputs"
+    outputs = tmp_path / OUTPUT_DIR
     outputs.mkdir()
     shutil.copy(trained[0], outputs / MODEL_FILE)
     first = run_script("predict.py", photo.name)
     assert first.returncode == 0, first.stderr
-    assert answers(first, Path("outputs") / MODEL_FILE)[0].startswith("boot.png: ")
+    assert answers(first, OUTPUT_DIR / MODEL_FILE)[0].startswith("boot.png: ")
     # Once the second lesson has run, its model answers (here a copy, by name).
     shutil.copy(trained[0], outputs / CNN_MODEL_FILE)
     second = run_script("predict.py", photo.name)
-    assert answers(second, Path("outputs") / CNN_MODEL_FILE) == answers(
-        first, Path("outputs") / MODEL_FILE
+    assert answers(second, OUTPUT_DIR / CNN_MODEL_FILE) == answers(
+        first, OUTPUT_DIR / MODEL_FILE
     )
     assert best_model(outputs) == outputs / CNN_MODEL_FILE
 
@@ -663,7 +658,7 @@ def test_real_photo_benchmark_with_chinese_names_on_any_console(
     ]
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     result = run_script(
-        "benchmarks/bench_real_photos.py",
+        "benchmarks.bench_real_photos",
         "--photos",
         folder,
         "--model",
@@ -716,7 +711,7 @@ def test_real_photo_benchmark_keeps_models_of_one_file_name_apart(
     sheet_names = ["real_photos_fashion_mnist.png", "real_photos_fashion_mnist_2.png"]
     for model in models:
         assert f"model {model}: 1 photos" in result.stdout
-    if home_photos.SOURCE_PHOTOS_DIR.is_dir():
+    if SOURCE_PHOTOS_DIR.is_dir():
         sheet_names += [name.replace("real", "home") for name in sheet_names]
         for model in models:
             assert f"model {model}: 6 photos" in result.stdout

@@ -7,8 +7,9 @@ import shutil
 import pytest
 from PIL import Image
 
-from benchmarks.bench_real_photos import DEFAULT_PHOTOS as REAL_PHOTOS
 from conftest import assert_one_line_error, clean_environment, run_repo_script
+from lesson import names
+from tooling.shared import REAL_PHOTOS_DIR as REAL_PHOTOS
 
 needs_real_photos = pytest.mark.skipif(
     not (REAL_PHOTOS / "manifest.json").is_file(),
@@ -24,7 +25,7 @@ def default_models(first_nn_default_run, tmp_path_factory):
     assert first_nn_result.returncode == 0, first_nn_result.stderr
     home = tmp_path_factory.mktemp("home")
     out = tmp_path_factory.mktemp("out")
-    shutil.copy(first_nn_folder / "outputs" / "fashion_mnist.keras", out)
+    shutil.copy(first_nn_folder / names.OUTPUT_DIR / names.MODEL_FILE, out)
     result = run_repo_script(
         "first_cnn.py", "--output-dir", out, env=clean_environment(home), cwd=home
     )
@@ -45,12 +46,12 @@ def accuracies(section):
 @needs_real_photos
 def test_the_default_models_on_real_photos(default_models, run_script, tmp_path):
     dense, cnn = (
-        default_models / "fashion_mnist.keras",
-        default_models / "fashion_mnist_cnn.keras",
+        default_models / names.MODEL_FILE,
+        default_models / names.CNN_MODEL_FILE,
     )
     sheets = tmp_path / "sheets"
     result = run_script(
-        "benchmarks/bench_real_photos.py",
+        "benchmarks.bench_real_photos",
         "--photos",
         REAL_PHOTOS,
         "--model",
@@ -94,21 +95,19 @@ def test_the_default_models_on_real_photos(default_models, run_script, tmp_path)
 
 
 def test_a_missing_folder_or_manifest_is_one_line(run_script, tmp_path):
-    result = run_script(
-        "benchmarks/bench_real_photos.py", "--photos", tmp_path / "none"
-    )
+    result = run_script("benchmarks.bench_real_photos", "--photos", tmp_path / "none")
     assert_one_line_error(result)
     assert "no such folder of photos" in result.stderr
-    result = run_script("benchmarks/bench_real_photos.py", "--photos", tmp_path)
+    result = run_script("benchmarks.bench_real_photos", "--photos", tmp_path)
     assert_one_line_error(result)
     assert "manifest.json: missing" in result.stderr
     (tmp_path / "manifest.json").write_text(json.dumps([{"file": "a.jpg"}]))
-    result = run_script("benchmarks/bench_real_photos.py", "--photos", tmp_path)
+    result = run_script("benchmarks.bench_real_photos", "--photos", tmp_path)
     assert_one_line_error(result)
     assert "entry 1 is not an object with file, label and kind" in result.stderr
     (tmp_path / "manifest.json").write_text(
         json.dumps([{"file": "a.jpg", "label": True, "kind": "x"}])
     )
-    result = run_script("benchmarks/bench_real_photos.py", "--photos", tmp_path)
+    result = run_script("benchmarks.bench_real_photos", "--photos", tmp_path)
     assert_one_line_error(result)
     assert "entry 1: label must be 0-9" in result.stderr

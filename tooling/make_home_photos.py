@@ -1,6 +1,6 @@
 """Rebuild data/home-photos/ from the clothing photos folder, as predict.py sees photos.
 
-    python data/make_home_photos.py --photos ../shared/clothing_photos
+    python -m tooling.make_home_photos --photos ../shared/clothing_photos
 
 Each photo of the Fashion-MNIST classes is prepared by lesson/photos.py's
 prepare_file() (what predict.py does with a learner's photo) and written as a
@@ -23,13 +23,11 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from lesson import console, errors, flags  # noqa: E402
-from lesson.data import CLASS_NAMES  # noqa: E402
-from lesson.errors import LessonError  # noqa: E402
-from lesson.files import prepare_output_dir  # noqa: E402
-from lesson.home_photos import (  # noqa: E402
+from lesson import arguments, console, errors
+from lesson.data import CLASS_NAMES
+from lesson.errors import LessonError
+from lesson.files import prepare_output_dir
+from lesson.home_photos import (
     FOLDER_CLASSES,
     HOME_PHOTOS_DIR,
     HOME_PHOTOS_SHA256,
@@ -38,12 +36,12 @@ from lesson.home_photos import (  # noqa: E402
     LABELS_MAGIC,
     LEFT_OUT_FOLDERS,
     LOOKED_AT_FOLDERS,
-    SOURCE_PHOTOS_DIR,
     SOURCES_FILE,
     SPLITS,
     file_names,
     prepare_picture,
 )
+from tooling.shared import SOURCE_PHOTOS_DIR
 
 REPO = Path(__file__).resolve().parent.parent
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
@@ -291,7 +289,7 @@ def summarize(kept, skipped, sha256, output_dir, seconds):
 
 def main(argv=None):
     console.make_safe()  # the output may quote Chinese paths
-    parser = flags.parser(
+    parser = arguments.parser(
         "用家里拍的衣物照片重新生成 data/home-photos/ 里的 28x28 图片。\n"
         + __doc__.splitlines()[0]
     )
@@ -314,7 +312,7 @@ def main(argv=None):
     parser.add_argument(
         "--workers",
         metavar="N",
-        type=flags.positive_int,
+        type=arguments.positive_int,
         default=2,
         help="同时处理照片的进程数\nprocesses preparing photos at once",
     )

@@ -1,6 +1,6 @@
 """Drive app.py's page in headless Chromium, as a learner would; print JSON.
 
-    python tests/browser_check.py --output-dir outputs --screenshot page.png [--bad-file FILE]
+    python -m tooling.browser_check --output-dir outputs --screenshot page.png [--bad-file FILE]
 
 Run by tests/test_app.py, inside a network namespace with only the loopback
 interface where the system allows it, so the app and the browser have no
@@ -20,10 +20,8 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from benchmarks.bench_app import start_app, stop_app  # noqa: E402
+from lesson.names import REPO
+from tooling.shared import start_app, stop_app
 
 IMAGES = REPO / "docs" / "images"
 WAIT_SECONDS = 60

@@ -1,6 +1,6 @@
 """Regenerate the lessons' notebooks and the docs' pictures from one full run of each lesson.
 
-    python docs/make_notebook.py
+    python -m tooling.make_notebook
 
 Runs first_nn.py as a notebook (jupytext + nbclient, `pip install -r
 requirements-dev.txt`) with an empty home, in a temporary folder, then
@@ -22,17 +22,16 @@ from pathlib import Path
 
 from PIL import Image
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from benchmarks.bench_photos import as_colour, upscale, white_background  # noqa: E402
-from lesson import console, data, errors, flags  # noqa: E402
-from lesson.files import prepare_output_dir, write_atomically, write_text  # noqa: E402
-from lesson.flags import (  # noqa: E402
+from lesson import arguments, console, data, errors
+from lesson.files import prepare_output_dir, write_atomically, write_text
+from lesson.names import (
     CNN_NOTEBOOK_FLAGS,
     NOTEBOOK_FLAGS,
+    OUTPUT_DIR,
     PHOTO_NOTEBOOK_FLAGS,
+    REPO,
 )
+from tooling.shared import as_colour, upscale, white_background
 
 EXAMPLES = {"boot": 0, "pullover": 1, "shirt": 4}  # test image indices
 ANSI_CODE = re.compile(r"\x1b\[[0-9;]*m")
@@ -99,7 +98,7 @@ def merged_streams(outputs):
 
 def copy_figures(run_dir, images, max_side):
     """Smaller copies of the run's figures, for the README."""
-    for figure in sorted((Path(run_dir) / "outputs").glob("*.png")):
+    for figure in sorted((Path(run_dir) / OUTPUT_DIR).glob("*.png")):
         if figure.name.startswith("cnn_step04"):
             continue  # the same data pictures as first_nn.py's
         with Image.open(figure) as image:
@@ -165,7 +164,7 @@ def render(args):
 
 def main(argv=None):
     console.make_safe()  # the output may quote Chinese paths and labels
-    parser = flags.parser(__doc__.splitlines()[0])
+    parser = arguments.parser(__doc__.splitlines()[0])
     parser.add_argument(
         "--notebook-dir",
         type=Path,
@@ -201,13 +200,13 @@ def main(argv=None):
     )
     parser.add_argument(
         "--max-side",
-        type=flags.positive_int,
+        type=arguments.positive_int,
         default=900,
         help="pixels; the README copies' size",
     )
     parser.add_argument(
         "--timeout",
-        type=flags.positive_int,
+        type=arguments.positive_int,
         default=1800,
         help="seconds a cell may take",
     )
