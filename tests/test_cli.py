@@ -1,5 +1,6 @@
 """--help and a bad flag, in Chinese and English, for every lesson and tool."""
 
+import argparse
 import re
 
 import pytest
@@ -146,3 +147,43 @@ def test_wrapping_by_columns_keeps_every_character_and_the_width(width):
     longest_word = max(columns(word) for word in text.split())
     assert all(columns(line) <= max(width, longest_word) for line in lines)
     assert not any(line.startswith(("，", "；", "）")) for line in lines)
+
+
+def long_flags(script):
+    """The script's flags written out in full (--help aside)."""
+    parser_of = parse_tools()[script]
+    captured = {}
+
+    def keep(self, *args, **kwargs):
+        captured["parser"] = self
+        raise SystemExit(0)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(argparse.ArgumentParser, "parse_intermixed_args", keep)
+        patch.setattr(argparse.ArgumentParser, "parse_args", keep)
+        with pytest.raises(SystemExit):
+            parser_of([])
+    return [
+        option
+        for option in captured["parser"]._option_string_actions
+        if option.startswith("--") and option != "--help"
+    ]
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_an_abbreviated_flag_is_refused_not_guessed(script):
+    """argparse would take --epoch for --epochs and run; here each flag of every
+    lesson and tool must be written out."""
+    images = ["x.jpg"] if script == "predict.py" else []
+    refused = 0
+    for option in long_flags(script):
+        shorter = option[:-1]
+        if shorter in long_flags(script) or len(shorter) < 4:
+            continue
+        with pytest.raises(LessonError) as raised:
+            parse_tools()[script]([shorter, "3", *images])
+        assert raised.value.chinese.startswith(f"无法识别的参数：{shorter}")
+        assert f"是不是想用 {option}？" in raised.value.chinese
+        assert f"did you mean {option}?" in raised.value.english
+        refused += 1
+    assert refused >= 1

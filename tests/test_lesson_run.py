@@ -134,6 +134,23 @@ def test_bad_flag_is_one_line_before_tensorflow_starts(run_script, tmp_path):
     assert_nothing_written(tmp_path / "out")
 
 
+def test_an_abbreviated_flag_runs_nothing_and_overwrites_nothing(run_script, tmp_path):
+    """`--epoch 3` is not taken for `--epochs 3`: the default model stays."""
+    out = tmp_path / names.OUTPUT_DIR
+    out.mkdir()
+    for name in (names.MODEL_FILE, names.METRICS_FILE):
+        (out / name).write_text("the default run's")
+    result = run_script("first_nn.py", "--epoch", "3")
+    assert_one_line_error(result)
+    assert "是不是想用 --epochs？" in result.stderr and result.stdout == ""
+    assert sorted(p.name for p in out.iterdir()) == [
+        names.MODEL_FILE,
+        names.METRICS_FILE,
+    ]
+    for name in (names.MODEL_FILE, names.METRICS_FILE):
+        assert (out / name).read_text() == "the default run's"
+
+
 def test_too_many_examples_is_one_line_before_tensorflow_starts(run_script, tmp_path):
     result = run_script(
         "first_nn.py", "--train-size", "70000", "--output-dir", tmp_path / "out"

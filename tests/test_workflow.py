@@ -34,4 +34,5 @@ def test_workflow_runs_the_readme_test_command_on_three_systems_and_two_pythons(
     assert 'python: ["3.11", "3.13"]' in text
     assert "python -m pip install -r requirements-dev.txt" in text
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert "python -m pytest" in readme and "run: python -m pytest" in text
+    assert "python -m pytest --full" in readme
+    assert "run: python -m pytest --full" in text

@@ -149,7 +149,9 @@ def check_page(url, screenshot, bad_file):
 
 
 def main(argv=None):
-    flags = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    flags = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], allow_abbrev=False
+    )
     flags.add_argument("--output-dir", required=True, help="the models' folder")
     flags.add_argument("--screenshot", required=True, help="PNG to save")
     flags.add_argument(
