@@ -23,8 +23,6 @@ import time
 import webbrowser
 from pathlib import Path
 
-import numpy as np
-
 import lesson  # noqa: F401  (first: a supported Python and the packages)
 from lesson import backends, console, errors, photos, startup
 from lesson.arguments import parser, whole_number
@@ -39,6 +37,8 @@ from lesson.names import (
     PHOTO_MODEL_FILE,
     REPO,
 )
+
+import numpy as np
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860

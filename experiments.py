@@ -21,9 +21,6 @@ import os
 import sys
 import time
 
-import matplotlib.pyplot as plt
-import numpy as np
-
 import lesson  # noqa: F401  (first: a supported Python and the packages)
 from lesson import arguments, backends, console, data, errors, flags, startup
 from lesson.console import both, fitted, label
@@ -33,6 +30,9 @@ from lesson.figure_text import bilingual
 from lesson.files import prepare_output_dir, write_json, write_text
 from lesson.model import build_model, compile_model, normalize, train
 from lesson.results import library_versions
+
+import matplotlib.pyplot as plt
+import numpy as np
 
 # What a run writes to the output folder.
 TABLE_FILE, JSON_FILE, FIGURE_NAME = "experiments.md", "experiments.json", "experiments"

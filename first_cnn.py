@@ -34,11 +34,11 @@
 # %% [markdown]
 # ## 步骤 1：环境准备 / Step 1: Set up
 #
-# 只需安装一次：`python -m pip install -r requirements.txt`（固定版本的 TensorFlow、Keras、NumPy、Matplotlib 和 Pillow）。和第一课一样，`lesson.start` 先读取命令行选项（写错了只会看到一行 `error: …`），建好输出文件夹，再安静地导入 TensorFlow。以 `lesson.` 或 `run.` 开头的代码来自本仓库，其余的是教程的写法。
+# 只需安装一次：`python -m pip install -r requirements.txt`（固定版本的 TensorFlow、Keras、NumPy、Matplotlib 和 Pillow）。和第一课一样，`lesson.start` 先读取命令行选项（写错了只会看到一行 `error: …`），建好输出文件夹，再静默导入 TensorFlow。以 `lesson.` 或 `run.` 开头的代码来自本仓库，其余的是教程的写法。
 #
 # Install once: `python -m pip install -r requirements.txt`. As in lesson 1,
 # `lesson.start` reads the flags (a wrong one ends the run with one `error: …`
-# line), makes the output folder and imports TensorFlow quietly. Code starting
+# line), makes the output folder and imports TensorFlow without its start-up hints. Code starting
 # with `lesson.` or `run.` is this repository's; the rest is the tutorial's way.
 
 # %%
@@ -76,18 +76,19 @@ print(lesson.label("Keras 的后端", "Keras backend"), tf.keras.backend.backend
 # %% [markdown]
 # ## 步骤 3：加载数据 / Step 3: Load the data
 #
-# `load_data()` 先在 Keras 的缓存（`~/.keras/datasets/fashion-mnist/`）里找文件，找不到才下载。本仓库自带数据：`fill_keras_cache()` 按 SHA-256 校验缓存里的文件，缺失或损坏的就从自带的副本复制过去，所以不用联网，下载了一半的坏文件也会被换掉。
+# `load_data()` 先在 Keras 的缓存（`~/.keras/datasets/fashion-mnist/`）里找文件，找不到才下载。本仓库自带数据：`lesson.data.fill_keras_cache()` 按 SHA-256 校验缓存里的文件，缺失或损坏的就从自带的副本复制过去，所以不用联网，下载了一半的坏文件也会被换掉。
 #
 # `load_data()` looks in Keras' cache before it downloads. The repository ships
-# the data; `fill_keras_cache()` checks the cached files by SHA-256 and copies
-# the bundled ones over where missing or broken, so nothing is downloaded.
+# the data; `lesson.data.fill_keras_cache()` checks the cached files by
+# SHA-256 and copies the bundled ones over where missing or broken, so nothing
+# is downloaded.
 
 # %%
 lesson.banner(3, "加载数据", "Load the data")
 lesson.data.fill_keras_cache(run.args.data_dir)
 fashion_mnist = tf.keras.datasets.fashion_mnist
 (train_images, train_labels), (test_images, test_labels) = fashion_mnist.load_data()
-# 教程没有：--train-size / --test-size N 只留前 N 个样本，跑得快 / Not in the tutorial: a quicker run
+# 教程没有：--train-size 和 --test-size N 只保留前 N 个样本，跑得更快 / Not in the tutorial: a quicker run
 train_images, train_labels = lesson.data.take_first(
     train_images, train_labels, run.args.train_size, "--train-size"
 )
@@ -191,12 +192,12 @@ model.summary()
 # %% [markdown]
 # ## 步骤 7：编译模型 / Step 7: Compile the model
 #
-# 优化器、损失函数和评估指标都和第一课一样。速度设置不同：在 CPU 上，XLA（`jit_compile=True`）让全连接网络更快，却让 TensorFlow 的卷积慢好几倍（测量结果见 `docs/performance.zh-CN.md`），所以这里关掉它。JAX 是例外：它每一步都用 XLA 编译，不编译时每个运算单独执行，反而慢一倍，所以 `speed_settings()` 在 JAX 上仍然打开 XLA；PyTorch 每次只跑 1 个批次，也不用 XLA。
+# 优化器、损失函数和评估指标都和第一课一样。速度设置不同：在 CPU 上，XLA（`jit_compile=True`）让全连接网络更快，却让 TensorFlow 的卷积慢好几倍（测量结果见 `docs/performance.zh-CN.md`），所以这里关掉它。JAX 是例外：它每一步都用 XLA 编译，不编译时每个运算单独执行，反而慢一倍，所以 `lesson.speed_settings()` 在 JAX 上仍然打开 XLA；PyTorch 每次只跑 1 个批次，也不用 XLA。
 #
 # Same optimizer, loss and metric as lesson 1. On a CPU, XLA speeds up the dense
 # network but slows TensorFlow's convolutions several times (measured in
 # `docs/performance.md`): off here. JAX is the exception: without XLA each operation runs on
-# its own, twice as slow, so `speed_settings()` keeps it on there; PyTorch runs
+# its own, twice as slow, so `lesson.speed_settings()` keeps it on there; PyTorch runs
 # one batch per call, without XLA.
 
 # %%
@@ -223,7 +224,7 @@ print(lesson.compile_settings(model))
 # %%
 lesson.banner(8, "训练模型", "Train the model")
 run.start_timer()
-# 教程用默认的批次大小 32；64 让步数减半，见上文 / Tutorial: batch 32; 64 halves the steps
+# 教程：默认批次大小 32；64 让步数减半，见上文 / Tutorial: batch 32; 64 halves the steps
 history = model.fit(train_images, train_labels, epochs=run.args.epochs, batch_size=64)
 fit_seconds = run.print_fit_time()
 

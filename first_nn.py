@@ -23,7 +23,7 @@
 # is a notebook; pass flags there with `%env FIRST_NN_ARGS=--epochs 2`, run
 # before the first code cell.
 #
-# 怎么读这个文件：以 `lesson.` 或 `run.` 开头的代码来自本仓库的 `lesson/` 文件夹（校验数据、双语输出、画图、写文件），其余的代码都是教程的。和教程写法不同的语句，旁边的注释以“教程：”开头，写出教程的原样和改动的原因。
+# 怎么读这个文件：以 `lesson.` 或 `run.` 开头的代码来自本仓库的 `lesson/` 文件夹（校验数据、双语输出、画图、写文件），其余的代码都是教程的。和教程写法不同的语句，旁边的注释以“教程：”开头，写明教程原来的写法，并说明改动的原因。
 #
 # How to read it: code that starts with `lesson.` or `run.` is this
 # repository's (`lesson/`: checked data, bilingual output, figures, files);
@@ -35,7 +35,7 @@
 #
 # 只需安装一次：`python -m pip install -r requirements.txt`（固定版本的 TensorFlow、Keras、NumPy、Matplotlib 和 Pillow）。
 #
-# `lesson.start("first_nn")` 做教程没有写的准备工作：读取命令行选项（写错了只会看到一行 `error: …`，不会看到一大段报错），建好输出文件夹，让任何编码的控制台都能显示输出，然后先安静地导入一次 TensorFlow，把它启动时那几行与 GPU、CPU 指令有关的提示藏起来（它们不是错误）。所以下一步的 `import tensorflow as tf` 什么也不会打印。
+# `lesson.start("first_nn")` 做教程没有写的准备工作：读取命令行选项（写错了只会看到一行 `error: …`，不会看到一大段报错），建好输出文件夹，让任何编码的控制台都能显示输出，最后静默导入一次 TensorFlow，隐藏它启动时那几行与 GPU 和 CPU 指令集有关的提示（这些提示并不是错误），所以下一步的 `import tensorflow as tf` 什么也不会打印。
 #
 # Install once: `python -m pip install -r requirements.txt`.
 # `lesson.start("first_nn")` does what the tutorial leaves out: it reads the
@@ -83,18 +83,19 @@ print(lesson.label("Keras 的后端", "Keras backend"), tf.keras.backend.backend
 # %% [markdown]
 # ## 步骤 3：加载数据 / Step 3: Load the data
 #
-# `load_data()` 先在 Keras 的缓存（`~/.keras/datasets/fashion-mnist/`）里找文件，找不到才下载。本仓库自带数据：`fill_keras_cache()` 按 SHA-256 校验缓存里的文件，缺失或损坏的就从自带的副本复制过去，所以不用联网，下载了一半的坏文件也会被换掉。
+# `load_data()` 先在 Keras 的缓存（`~/.keras/datasets/fashion-mnist/`）里找文件，找不到才下载。本仓库自带数据：`lesson.data.fill_keras_cache()` 按 SHA-256 校验缓存里的文件，缺失或损坏的就从自带的副本复制过去，所以不用联网，下载了一半的坏文件也会被换掉。
 #
 # `load_data()` looks in Keras' cache before it downloads. The repository ships
-# the data; `fill_keras_cache()` checks the cached files by SHA-256 and copies
-# the bundled ones over where missing or broken, so nothing is downloaded.
+# the data; `lesson.data.fill_keras_cache()` checks the cached files by
+# SHA-256 and copies the bundled ones over where missing or broken, so nothing
+# is downloaded.
 
 # %%
 lesson.banner(3, "加载数据", "Load the data")
 lesson.data.fill_keras_cache(run.args.data_dir)
 fashion_mnist = tf.keras.datasets.fashion_mnist
 (train_images, train_labels), (test_images, test_labels) = fashion_mnist.load_data()
-# 教程没有：--train-size / --test-size N 只留前 N 个样本，跑得快 / Not in the tutorial: a quicker run
+# 教程没有：--train-size 和 --test-size N 只保留前 N 个样本，跑得更快 / Not in the tutorial: a quicker run
 train_images, train_labels = lesson.data.take_first(
     train_images, train_labels, run.args.train_size, "--train-size"
 )
@@ -112,8 +113,8 @@ test_images, test_labels = lesson.data.take_first(
 
 # %%
 lesson.banner(4, "探索数据", "Explore the data")
-# 教程：print(f"训练集图像形状: {train_images.shape}")；lesson.label 加上英文，
-# 控制台显示不了中文时只留英文 / Tutorial: Chinese only; lesson.label adds English
+# 教程：print(f"训练集图像形状: {train_images.shape}")，只有中文；lesson.label 加上英文，
+# 控制台显示不了中文时只打印英文 / Tutorial: Chinese only; lesson.label adds English
 print(lesson.label("训练集图像形状", "Training images shape"), train_images.shape)
 print(lesson.label("训练集标签数量", "Training labels"), len(train_labels))
 print(lesson.label("测试集图像形状", "Test images shape"), test_images.shape)
@@ -147,8 +148,8 @@ plt.imshow(train_images[0], cmap=plt.cm.binary)
 plt.colorbar()
 plt.grid(False)
 plt.title(lesson.bilingual("第一张训练图片", "The first training image"))
-# 教程：plt.show()；这里把图存成文件（笔记本里照样显示），没有屏幕也能运行，
-# --show 在最后打开窗口 / Tutorial: plt.show(); saved as a file, shown with --show
+# 教程：plt.show()；这里把图存成文件（笔记本里照样显示），没有屏幕也能运行；
+# 加上 --show 会在运行结束时打开窗口 / Tutorial: plt.show(); saved, shown with --show
 run.save(plt.gcf(), "step04_first_image")
 
 # %% [markdown]
@@ -196,7 +197,7 @@ model = tf.keras.Sequential([
     # 教程：Flatten(input_shape=(28, 28))；Keras 3 建议先写 Input / Keras 3 wants an Input
     tf.keras.Input(shape=(28, 28)),
     tf.keras.layers.Flatten(),
-    # 教程：Dense(128, …)；--hidden-units 的默认值就是 128 / Tutorial: 128, the flag's default
+    # 教程：Dense(128, …)；改用 --hidden-units，默认值仍是 128 / Tutorial: 128, the flag's default
     tf.keras.layers.Dense(run.args.hidden_units, activation="relu"),
     tf.keras.layers.Dense(10),
 ])  # fmt: skip
@@ -205,12 +206,12 @@ model.summary()
 # %% [markdown]
 # ## 步骤 7：编译模型 / Step 7: Compile the model
 #
-# 优化器 `adam` 更新权重；损失函数衡量错得多远，`from_logits=True` 告诉它输入的是 logits；评估指标 `accuracy`（准确率）是人能读懂的分数。另外两项是教程没有写的速度设置：`steps_per_execution=32` 让 TensorFlow 一次跑 32 个批次（批次大小仍是 32），`jit_compile=True` 用 XLA 编译训练步骤；两项合起来让训练速度提高到约 3 倍，模型本身不变。`speed_settings()` 按后端给出它能用的设置：JAX 也用这两项，PyTorch 的训练每次只能跑 1 个批次，也不用 XLA。下面打印的是实际用上的设置。
+# 优化器 `adam` 更新权重；损失函数衡量错得多远，`from_logits=True` 告诉它输入的是 logits；评估指标 `accuracy`（准确率）是人能读懂的分数。另外两项是教程没有写的速度设置：`steps_per_execution=32` 让 TensorFlow 一次跑 32 个批次（批次大小仍是 32），`jit_compile=True` 用 XLA 编译训练步骤；两项合起来让训练速度提高到约 3 倍，模型本身不变。`lesson.speed_settings()` 按后端给出它能用的设置：JAX 也用这两项，PyTorch 的训练每次只能跑 1 个批次，也不用 XLA。下面打印的是实际用上的设置。
 #
 # `adam` updates the weights; the loss measures how wrong the model is, on
 # logits; `accuracy` is the score people read. Two speed settings the tutorial
 # leaves at their defaults (here: 32 batches per call, and XLA) make fit about
-# 3× faster. `speed_settings()` keeps what the backend takes: JAX takes both;
+# 3× faster. `lesson.speed_settings()` keeps what the backend takes: JAX takes both;
 # PyTorch runs one batch per call, without XLA. The line below shows the result.
 
 # %%
@@ -219,7 +220,7 @@ model.compile(
     optimizer="adam",
     loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     metrics=["accuracy"],
-    # 教程用默认值（每次 1 步、不用 XLA）；这两项只为提速 / Tutorial: defaults; for speed only
+    # 教程：默认值（每次 1 步、不用 XLA）；这两项只为提速 / Tutorial: defaults; for speed only
     **lesson.speed_settings(steps_per_execution=32, jit_compile=True),
 )
 print(lesson.compile_settings(model))
@@ -232,7 +233,7 @@ print(lesson.compile_settings(model))
 # One epoch shows the model all 60,000 pictures, 32 at a time: `1875/1875`
 # steps. `history` keeps each epoch's loss and accuracy.
 #
-# 你看到的输出和教程里的不完全一样：教程用的是旧版 Keras，每行先写 loss 后写 accuracy，还有 `[=====]` 进度条；Keras 3 先写 accuracy，进度条是 `━━━━`，每步用时也取决于你的电脑。数值也会差一点：它们取决于随机的初始权重（这里固定种子 42），所以 `loss` 和 `accuracy` 不会和教程的 0.2227、0.9160 一字不差，但会很接近。
+# 你看到的输出和教程里的不完全一样：教程用的是旧版 Keras，每行先显示 loss，再显示 accuracy，进度条是 `[=====]`；Keras 3 先显示 accuracy，进度条是 `━━━━`，每步用时也取决于你的电脑。数值也会差一点：它们取决于随机的初始权重（这里固定种子 42），所以 `loss` 和 `accuracy` 不会和教程的 0.2227、0.9160 完全相同，但会很接近。
 #
 # Your output differs from the tutorial's a little: its older Keras printed
 # loss before accuracy under a `[=====]` bar; Keras 3 prints accuracy first
@@ -243,7 +244,7 @@ print(lesson.compile_settings(model))
 # %%
 lesson.banner(8, "训练模型", "Train the model")
 run.start_timer()
-# 教程：epochs=10；--epochs 的默认值就是 10 / Tutorial: epochs=10, the flag's default
+# 教程：epochs=10；改用 --epochs，默认值仍是 10 / Tutorial: epochs=10, the flag's default
 history = model.fit(train_images, train_labels, epochs=run.args.epochs)
 fit_seconds = run.print_fit_time()
 
@@ -276,7 +277,7 @@ run.save(inside, "step08_hidden_weights", lesson.figures.HIDDEN_WEIGHTS_HINT)
 # %%
 lesson.banner(9, "评估模型", "Evaluate")
 test_loss, test_acc = model.evaluate(test_images, test_labels, verbose=2)
-# 教程：{test_acc}，打印全部小数位；这里保留四位 / Tutorial: every digit; four here
+# 教程：{test_acc}，打印所有小数位；这里保留四位小数，和教程展示的输出一致 / Tutorial: every digit
 print(f"\nTest accuracy: {test_acc:.4f}")
 lesson.results.print_overfitting(history.history, test_acc)
 
@@ -317,8 +318,8 @@ predictions = probability_model.predict(test_images)
 # `np.argmax` finds the index of the most likely class.
 
 # %%
-# 教程：print(f"第一个预测的概率分布: {predictions[0]}") 这样的中文打印；这里中英双语
-# Tutorial: print(f"…: {predictions[0]}") in Chinese only; bilingual here
+# 教程：print(f"第一个预测的概率分布: {predictions[0]}") 等只有中文的打印语句；
+# 这里改成中英双语 / Tutorial: print(f"…: {predictions[0]}"), Chinese only
 print(
     lesson.label("第一个预测的概率分布", "First prediction's probabilities"),
     predictions[0],
@@ -333,7 +334,7 @@ print(
 print(lesson.label("真实的类别名称", "True class name"), class_names[test_labels[0]])
 
 # %% [markdown]
-# 只预测一张图片：`predict` 要的是一批图片，形状是（图片数, 28, 28）。单独一张图片的形状是 (28, 28)，直接传进去会出形状错误；`np.expand_dims` 在最前面加一个长度为 1 的维度，变成只有一张图片的一批 (1, 28, 28)。
+# 只预测一张图片：`predict` 要的是一批图片，形状是 `(图片数, 28, 28)`。单独一张图片的形状是 `(28, 28)`，直接传进去会报形状错误；`np.expand_dims` 在最前面加一个长度为 1 的维度，变成只含一张图片的批次 `(1, 28, 28)`。
 #
 # One picture on its own: `predict` takes a batch, shaped (pictures, 28, 28).
 # A single picture is (28, 28), and passing it as it is gives a shape error;
@@ -343,7 +344,7 @@ print(lesson.label("真实的类别名称", "True class name"), class_names[test
 img = test_images[1]
 print(lesson.label("一张图片的形状", "One picture's shape"), tuple(img.shape))
 img = np.expand_dims(img, 0)
-print(lesson.label("一批一张的形状", "A batch of one"), img.shape)
+print(lesson.label("只含一张图片的批次", "A batch of one"), img.shape)
 predictions_single = probability_model.predict(img)
 print(
     lesson.label("它的预测", "Its prediction"),

@@ -30,10 +30,10 @@
 # %% [markdown]
 # ## 步骤 1：环境准备 / Step 1: Set up
 #
-# 和前两课一样，`lesson.start` 先读取命令行选项（写错了只会看到一行 `error: …`），建好输出文件夹，再安静地导入 TensorFlow。
+# 和前两课一样，`lesson.start` 先读取命令行选项（写错了只会看到一行 `error: …`），建好输出文件夹，再静默导入 TensorFlow。
 #
 # As before, `lesson.start` reads the flags first (a wrong one ends with one
-# `error: …` line), makes the output folder and imports TensorFlow quietly.
+# `error: …` line), makes the output folder and imports TensorFlow without its start-up hints.
 
 # %%
 import lesson
@@ -74,7 +74,7 @@ lesson.banner(3, "加载数据", "Load the data")
 lesson.data.fill_keras_cache(run.args.data_dir)
 fashion_mnist = tf.keras.datasets.fashion_mnist
 (train_images, train_labels), (test_images, test_labels) = fashion_mnist.load_data()
-# 教程没有：--train-size / --test-size N 只留前 N 个样本，跑得快 / Not in the tutorial: a quicker run
+# 教程没有：--train-size 和 --test-size N 只保留前 N 个样本，跑得更快 / Not in the tutorial: a quicker run
 train_images, train_labels = lesson.data.take_first(
     train_images, train_labels, run.args.train_size, "--train-size"
 )

@@ -17,9 +17,6 @@ import sys
 from itertools import zip_longest
 from pathlib import Path
 
-import numpy as np
-from PIL import Image
-
 import lesson  # noqa: F401  (first: a supported Python and the packages)
 from lesson import backends, console, errors, photos
 from lesson.arguments import parser, positive_int
@@ -29,6 +26,9 @@ from lesson.errors import LessonError
 from lesson.files import prepare_output_dir, write_atomically
 from lesson.model_files import MODELS_BEST_FIRST, best_model, load_trained_model
 from lesson.names import OUTPUT_DIR
+
+import numpy as np
+from PIL import Image
 
 
 def top_classes(probabilities, k):

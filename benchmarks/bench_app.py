@@ -17,12 +17,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from app import add_models_argument
 from lesson import console, errors, photos
 from lesson.arguments import parser, positive_int
 from lesson.errors import LessonError
 from lesson.model_files import load_trained_model
 from lesson.names import REPO
+
+from app import add_models_argument
 from tooling.shared import PHONE_SIZE, phone_photo, start_app, stop_app, top_class
 
 

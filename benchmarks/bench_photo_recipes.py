@@ -18,6 +18,15 @@ import time
 import zlib
 from pathlib import Path
 
+from lesson import arguments, console, data, errors, flags, home_photos, photos
+from lesson.arguments import positive_int
+from lesson.backends import speed_settings
+from lesson.inference import predict_probabilities
+from lesson.model import CNN_BATCH_SIZE, CNN_EPOCHS, build_cnn
+from lesson.model_files import load_trained_model
+from lesson.names import CNN_MODEL_FILE, OUTPUT_DIR
+from lesson.startup import import_tensorflow
+
 import numpy as np
 from PIL import Image
 
@@ -28,15 +37,6 @@ from benchmarks.bench_real_photos import (
     prepare_all,
     read_manifest,
 )
-from lesson import arguments, console, data, errors, flags, home_photos, photos
-from lesson.arguments import positive_int
-from lesson.backends import speed_settings
-from lesson.flags import OUTPUT_DIR
-from lesson.inference import predict_probabilities
-from lesson.model import CNN_BATCH_SIZE, CNN_EPOCHS, build_cnn
-from lesson.model_files import load_trained_model
-from lesson.results import CNN_MODEL_FILE
-from lesson.startup import import_tensorflow
 from tooling.shared import SOURCE_PHOTOS_DIR
 
 LABEL_SMOOTHING = 0.1  # photo_cnn.py's

@@ -15,14 +15,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-import numpy as np
-
 from lesson import arguments, console, data, errors
 from lesson.arguments import positive_int
 from lesson.inference import predict_probabilities
 from lesson.model import normalize
 from lesson.model_files import load_trained_model
 from lesson.names import MODEL_FILE, OUTPUT_DIR
+
+import numpy as np
+
 from tooling.shared import PHOTO_FORMS, measure_form
 
 

@@ -26,9 +26,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-from PIL import Image, ImageOps
-
 from lesson import arguments, console, errors, photos
 from lesson.data import CLASS_NAMES
 from lesson.errors import LessonError
@@ -39,6 +36,10 @@ from lesson.model import normalize
 from lesson.model_files import load_trained_model
 from lesson.names import CNN_MODEL_FILE, MODEL_FILE, OUTPUT_DIR, PHOTO_MODEL_FILE
 from lesson.startup import import_tensorflow
+
+import numpy as np
+from PIL import Image, ImageOps
+
 from tooling.shared import REAL_PHOTOS_DIR, SOURCE_PHOTOS_DIR
 
 DEFAULT_PHOTOS = REAL_PHOTOS_DIR
@@ -248,9 +249,9 @@ def contact_sheet(path, rows, images, prepared, answers, title):
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     from lesson.figures import RIGHT_COLOR, WRONG_COLOR
+
+    import matplotlib.pyplot as plt
 
     columns = 8
     lines = -(-len(rows) // columns)

@@ -30,10 +30,11 @@ from lesson import arguments, backends, console, errors, names
 from lesson.arguments import positive_int
 from lesson.errors import LessonError
 from lesson.names import REPO
+
 from tooling.shared import (
     INSTRUCTION_SETS,
     cpu_description,
-    run_python,
+    run_checked,
 )
 
 RECIPES = {  # name: the command after the Python interpreter
@@ -62,7 +63,7 @@ def run_once(recipe, epochs=None, train_size=None, instruction_set="native"):
         if train_size:
             args.append(train_size)
     env = {**os.environ, **INSTRUCTION_SETS[instruction_set]}
-    result = run_python(args, recipe[-1], env=env, cwd=REPO)
+    result = run_checked(args, recipe[-1], env=env, cwd=REPO)
     lines = [line for line in result.stdout.splitlines() if line.startswith("BENCH ")]
     if not lines:
         raise LessonError(f"{recipe[-1]} printed no BENCH line")
@@ -271,7 +272,7 @@ def measure(args):
     }
     # Put the bundled data where Keras' load_data() looks, once, before timing.
     data_staging = ["-c", "from lesson import data; data.stage()"]
-    run_python(data_staging, "putting the data in Keras' cache", cwd=REPO)
+    run_checked(data_staging, "putting the data in Keras' cache", cwd=REPO)
     for repeat in range(repeats):
         for isa in instruction_sets:
             for name in args.recipes:

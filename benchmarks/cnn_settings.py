@@ -33,12 +33,10 @@ from lesson.model import (
     compile_model,
     normalize,
 )
-from lesson.processes import (
-    INSTRUCTION_SETS,
-    cpu_description,
-    run_python,
-)
+from lesson.names import REPO
 from lesson.startup import import_tensorflow
+
+from tooling.shared import INSTRUCTION_SETS, cpu_description, run_checked
 
 
 class Setting(NamedTuple):
@@ -126,10 +124,12 @@ def measure_in_child(setting, instruction_set, epochs, train_size=None):
             setting.threads
         )
     child = json.dumps(setting._asdict())
-    command = [__file__, "--epochs", epochs, "--child", child]
+    command = ["-m", "benchmarks.cnn_settings", "--epochs", epochs, "--child", child]
     if train_size:
         command += ["--train-size", train_size]
-    result = run_python(command, f"setting {setting} ({instruction_set})", env=env)
+    result = run_checked(
+        command, f"setting {setting} ({instruction_set})", env=env, cwd=REPO
+    )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 

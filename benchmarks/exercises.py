@@ -18,7 +18,8 @@ from pathlib import Path
 from lesson import arguments, console, errors, names
 from lesson.arguments import positive_int
 from lesson.names import REPO
-from tooling.shared import run_python
+
+from tooling.shared import run_checked
 
 # name: first_nn.py flags
 EXERCISES = {
@@ -41,7 +42,7 @@ def run_lesson(lesson_flags, seed, output_dir):
         "--output-dir",
         output_dir,
     ]
-    run_python(command, " ".join(map(str, command)))
+    run_checked(command, " ".join(map(str, command)))
     return json.loads(
         (Path(output_dir) / names.METRICS_FILE).read_text(encoding="utf-8")
     )

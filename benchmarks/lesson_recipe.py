@@ -41,10 +41,10 @@ def main(argv=None):
 
 def run(args):
     """Load, build, compile, fit and evaluate as the lesson does; print the timings."""
-    if args.lesson == "first_nn":
-        os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # as in first_nn.py step 2
+    from lesson import data, session
 
-    from lesson import data
+    if not session.LESSONS[args.lesson].onednn:  # as lesson.start() does
+        os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     from lesson.flags import DEFAULT_SEED
     from lesson.inference import predict_probabilities
     from lesson.model import (

@@ -64,7 +64,6 @@ ARGPARSE_MESSAGES = [
     (r"ignored explicit argument (.*)", "不接受值 {0}"),
     (r"invalid choice: (.*) \(choose from (.*)\)", "无效的选择 {0}（可选：{1}）"),
     (r"invalid (\S+) value: (.*)", "无效的值 {1}"),
-    (r"ambiguous option: (\S+) could match (.*)", "有歧义的选项 {0}，可能是 {1}"),
     (r"not allowed with argument (.*)", "不能和 {0} 一起用"),
     (r"one of the arguments (.*) is required", "{0} 中至少要给一个"),
 ]
@@ -98,13 +97,20 @@ def english_only(text):
     return text.split("\n", 1)[-1]
 
 
-def how_to_run(script):
-    """The command that runs script: `python -m benchmarks.NAME` for tooling,
-    which runs from the repository's folder, else `python SCRIPT`."""
+def tooling_module(script):
+    """'benchmarks.NAME' or 'tooling.NAME' for a script of the tooling (run as
+    `python -m` from the repository's folder), else None."""
     path = Path(script).resolve()
     if path.parent.parent == REPO and path.parent.name in ("benchmarks", "tooling"):
-        return f"python -m {path.parent.name}.{path.stem}"
-    return f"python {as_argument(script)}"
+        return f"{path.parent.name}.{path.stem}"
+    return None
+
+
+def how_to_run(script):
+    """The command that runs script: `python -m benchmarks.NAME` for tooling,
+    else `python SCRIPT`."""
+    module = tooling_module(script)
+    return f"python -m {module}" if module else f"python {as_argument(script)}"
 
 
 class LessonArgumentParser(argparse.ArgumentParser):
@@ -214,8 +220,11 @@ def seed(text):
 def parser(description):
     """An argument parser with one-line bilingual errors and defaults in --help;
     description and help texts are "中文\nEnglish"."""
+    module = tooling_module(sys.argv[0])
     return LessonArgumentParser(
-        description=description, formatter_class=BilingualHelpFormatter
+        prog=f"python -m {module}" if module else None,
+        description=description,
+        formatter_class=BilingualHelpFormatter,
     )
 
 

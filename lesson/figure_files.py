@@ -3,11 +3,11 @@ opened in windows at the end."""
 
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-import numpy as np
-
 from lesson.console import both, fitted, in_notebook, short_path
 from lesson.files import write_atomically
+
+import matplotlib.pyplot as plt
+import numpy as np
 
 NON_INTERACTIVE_BACKENDS = {"agg", "pdf", "pgf", "ps", "svg", "cairo", "template"}
 

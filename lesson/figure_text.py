@@ -5,10 +5,10 @@ alone where it has none."""
 import functools
 from pathlib import Path
 
+from lesson.data import CLASS_NAMES, CLASS_NAMES_ZH
+
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
-
-from lesson.data import CLASS_NAMES, CLASS_NAMES_ZH
 
 # Chinese fonts, the first one found is used: Windows, macOS, then Linux's.
 CHINESE_FONTS = (

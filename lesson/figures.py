@@ -2,14 +2,14 @@
 curves, the scores, the predictions and what the layers learned (saved by
 figure_files, their text from figure_text)."""
 
-import matplotlib.pyplot as plt
-import numpy as np
-
 from lesson.data import CLASS_NAMES, CLASS_NAMES_ZH
 from lesson.figure_text import bilingual, chinese_font, class_name, class_names
 from lesson.inference import to_numpy
 from lesson.scores import pick_examples
 from lesson.startup import import_keras
+
+import matplotlib.pyplot as plt
+import numpy as np
 
 RIGHT_COLOR, WRONG_COLOR = "tab:blue", "tab:red"
 HIDDEN_WEIGHTS_HINT = (

@@ -11,11 +11,11 @@ import gzip
 import hashlib
 from pathlib import Path
 
-import numpy as np
-
 from lesson import photos
 from lesson.errors import LessonError, data_error
 from lesson.names import DATA_DIR, REPO
+
+import numpy as np
 
 HOME_PHOTOS_DIR = DATA_DIR / "home-photos"
 SOURCES_FILE = "sources.csv"

@@ -1,9 +1,9 @@
 """A trained model's answers: class probabilities for a batch of pictures, on
 any backend."""
 
-import numpy as np
-
 from lesson.startup import import_keras
+
+import numpy as np
 
 
 def to_numpy(tensor):

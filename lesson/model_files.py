@@ -33,7 +33,7 @@ def load_trained_model(path):
     )
     if path.is_dir():
         raise LessonError(
-            f"是文件夹，不是模型文件；请写出里面的 .keras 文件，比如 {first}",
+            f"是文件夹，不是模型文件；请指定文件夹里的 .keras 文件，比如 {first}",
             f"is a folder, not a model file; name the .keras file in it, "
             f"such as {first}",
             subject=path,
@@ -48,7 +48,7 @@ def load_trained_model(path):
                 subject=path,
             )
         raise LessonError(
-            f"不是 .keras 文件；三课保存的模型是 {first}、{second} 和 {third}",
+            f"不是 .keras 文件；这三课保存的模型分别是 {first}、{second} 和 {third}",
             "not a .keras file; the lessons save their models as "
             f"{first}, {second} and {third}",
             subject=path,

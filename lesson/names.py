@@ -1,6 +1,7 @@
-"""Every name a learner types or a lesson writes, spelled once: the
-repository's folders, the output folder, the files the lessons save, and the
-environment variables that carry a lesson's flags in a notebook."""
+"""The names a learner types or a lesson writes, spelled once: the
+repository's folder, the output folder, the models and metrics files the
+lessons save, and the environment variables that carry a lesson's flags in a
+notebook."""
 
 from pathlib import Path
 

@@ -4,12 +4,12 @@ prepares a photo, some kept apart to measure the model on."""
 import re
 from pathlib import Path
 
-import numpy as np
-
 from lesson import photos
 from lesson.console import fitted
 from lesson.data import CLASS_NAMES, CLASS_NAMES_ZH
 from lesson.errors import LessonError
+
+import numpy as np
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"}
 # Every fifth photo of a class (the 5th, 10th, ...) is kept apart to measure on.

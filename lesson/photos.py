@@ -12,12 +12,12 @@ import warnings
 from pathlib import Path
 from typing import NamedTuple
 
-import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
-
 from lesson.errors import LessonError, data_error
 from lesson.inference import predict_probabilities
 from lesson.model import normalize
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 SIZE = 28  # Fashion-MNIST pictures are 28x28
 READABLE = (

@@ -1,11 +1,11 @@
-"""What a run leaves and reports: scores, the confusion matrix, the saved model and metrics.json."""
+"""What a run prints and saves: versions, accuracy on photos and per class,
+overfitting, next steps, the model and its metrics file, and the comparison
+of two lessons."""
 
 import json
 import platform
 from importlib import metadata
 from pathlib import Path
-
-import numpy as np
 
 from lesson import backends
 from lesson.arguments import as_argument
@@ -20,6 +20,8 @@ from lesson.names import (
     OUTPUT_DIR,
 )
 from lesson.scores import per_class_accuracy
+
+import numpy as np
 
 LIBRARIES = ("tensorflow", "keras", "numpy", "matplotlib")
 

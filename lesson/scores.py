@@ -1,5 +1,5 @@
 """Scores from true and predicted labels: the confusion matrix, accuracy per
-class, and which mistakes the model was surest of."""
+class, the mistakes the model was surest of, and which examples a figure shows."""
 
 import numpy as np
 

@@ -9,7 +9,6 @@ without its start-up log lines, so that the lesson's own
 
 import os
 import time
-from pathlib import Path
 from typing import Callable, NamedTuple
 
 from lesson import (
@@ -80,9 +79,6 @@ class LessonRun:
         seconds = time.perf_counter() - self.started
         print(console.label("训练用时", "Fit time"), f"{seconds:.1f} s")
         return seconds
-
-    def output_path(self, file_name):
-        return Path(self.output_dir) / file_name
 
     def save_model_and_metrics(self, model, metrics):
         """The lesson's model and metrics files, each written whole or not at all."""

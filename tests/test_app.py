@@ -11,12 +11,6 @@ import subprocess
 import sys
 import zlib
 
-import numpy as np
-import pytest
-from PIL import Image
-
-import app
-from conftest import REPO, assert_one_line_error, clean_environment, run_python
 from lesson import data
 from lesson.flags import DEFAULT_SEED
 from lesson.model import (
@@ -28,6 +22,13 @@ from lesson.model import (
     train,
 )
 from lesson.names import CNN_MODEL_FILE, MODEL_FILE, OUTPUT_DIR
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import app
+from conftest import REPO, assert_one_line_error, clean_environment, run_python
 from tooling.browser_check import find_browser
 from tooling.shared import phone_photo, start_app, stop_app, top_class
 

@@ -6,6 +6,9 @@ import json
 import os
 import re
 
+from lesson import backends, names
+from lesson.errors import LessonError
+
 import numpy as np
 import pytest
 
@@ -17,8 +20,6 @@ from conftest import (
     clean_environment,
     run_repo_script,
 )
-from lesson import backends, names
-from lesson.errors import LessonError
 
 
 def require(backend):

@@ -2,10 +2,11 @@
 
 import re
 
+from lesson import backends, names
+
 import pytest
 
 from conftest import ONE_EPOCH_SUBSET, REPO, run_python
-from lesson import backends, names
 
 
 def test_quick_benchmark_prints_its_table(run_script):

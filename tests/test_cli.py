@@ -3,12 +3,13 @@
 import argparse
 import re
 
-import pytest
-
-from conftest import run_repo_script
 from lesson import console, flags
 from lesson.console import MOST_COLUMNS, columns
 from lesson.errors import LessonError
+
+import pytest
+
+from conftest import run_repo_script
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 

@@ -4,6 +4,8 @@ import json
 import re
 import shutil
 
+from lesson import data, errors, flags, inference, model, names, results
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -15,7 +17,6 @@ from conftest import (
     clean_environment,
     run_repo_script,
 )
-from lesson import data, errors, flags, inference, model, names, results
 
 CNN_FIGURES = [
     "cnn_step04_first_image",

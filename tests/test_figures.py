@@ -6,12 +6,13 @@ import re
 import shlex
 import warnings
 
+from lesson import data, figure_text, figures, inference, model, names
+
 import numpy as np
 import pytest
 import tensorflow as tf
 
 from conftest import REPO, assert_large_and_not_blank
-from lesson import data, figure_text, figures, inference, model, names
 
 FIGURES = [
     "step04_first_image",

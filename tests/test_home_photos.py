@@ -7,12 +7,13 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
+from lesson import home_photos
+from lesson.errors import LessonError
+
 import numpy as np
 import pytest
 
 from conftest import assert_nothing_written, assert_one_line_error
-from lesson import home_photos
-from lesson.errors import LessonError
 from tooling.shared import SOURCE_PHOTOS_DIR
 
 PHOTOS = SOURCE_PHOTOS_DIR

@@ -13,10 +13,10 @@ import re
 import sys
 import tokenize
 
-import pytest
-
 from lesson import names
 from lesson.names import REPO
+
+import pytest
 
 LESSONS = ("first_nn.py", "first_cnn.py", "photo_cnn.py")
 TOOLS = ("predict.py", "app.py", "experiments.py")
@@ -194,16 +194,26 @@ def test_first_nn_names_the_tutorials_number_where_a_flag_replaces_it():
     assert seen == len(TUTORIAL_NUMBERS)
 
 
-def test_importing_lesson_loads_its_modules_only_when_asked(monkeypatch):
-    for name in [m for m in sys.modules if m == "lesson" or m.startswith("lesson.")]:
-        monkeypatch.delitem(sys.modules, name)
-    import lesson
+def test_importing_lesson_loads_its_modules_only_when_asked():
+    def ours(name):
+        return name == "lesson" or name.startswith("lesson.")
 
-    assert "lesson.session" not in sys.modules and "lesson.figures" not in sys.modules
-    assert lesson.label is sys.modules["lesson.console"].label
-    assert lesson.start is sys.modules["lesson.session"].start
-    with pytest.raises(AttributeError):
-        lesson.no_such_name
+    saved = {name: module for name, module in sys.modules.items() if ours(name)}
+    try:
+        for name in saved:
+            del sys.modules[name]
+        import lesson
+
+        assert "lesson.session" not in sys.modules
+        assert "lesson.figures" not in sys.modules
+        assert lesson.label is sys.modules["lesson.console"].label
+        assert lesson.start is sys.modules["lesson.session"].start
+        with pytest.raises(AttributeError):
+            lesson.no_such_name
+    finally:  # the modules the other tests hold, as they were
+        for name in [name for name in sys.modules if ours(name)]:
+            del sys.modules[name]
+        sys.modules.update(saved)
 
 
 def test_the_package_lists_every_module_it_has():

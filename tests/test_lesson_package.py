@@ -8,12 +8,13 @@ import re
 import subprocess
 import sys
 
+from lesson import console, data, errors, files, flags, inference, model, names, results
+
 import keras
 import numpy as np
 import pytest
 
 from conftest import REPO
-from lesson import console, data, errors, files, flags, inference, model, names, results
 
 
 @pytest.fixture(scope="module")
@@ -535,6 +536,8 @@ sys.version_info = Version((3, 14, 0, "final", 0))
 HIDE_TENSORFLOW = (
     "import sys\nsys.modules['tensorflow'] = None  # as if not installed\n"
 )
+# NumPy is imported by the tools before TensorFlow: lesson/ must check first.
+HIDE_NUMPY = "import sys\nsys.modules['numpy'] = None  # as if not installed\n"
 
 
 @pytest.mark.parametrize(
@@ -550,6 +553,11 @@ HIDE_TENSORFLOW = (
         (
             HIDE_TENSORFLOW,
             "missing packages tensorflow: in the activated virtual environment, run "
+            "python -m pip install -r requirements.txt",
+        ),
+        (
+            HIDE_NUMPY,
+            "missing packages numpy: in the activated virtual environment, run "
             "python -m pip install -r requirements.txt",
         ),
     ],

@@ -7,6 +7,9 @@ import subprocess
 import sys
 import time
 
+from lesson import data, model, names
+from lesson.console import MOST_COLUMNS, columns
+
 import pytest
 import tensorflow as tf
 
@@ -20,8 +23,6 @@ from conftest import (
     clean_environment,
     run_repo_script,
 )
-from lesson import data, model, names
-from lesson.console import MOST_COLUMNS, columns
 
 TINY = ["--epochs", "1", "--train-size", "500", "--test-size", "100"]
 

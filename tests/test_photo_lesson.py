@@ -3,14 +3,15 @@
 import json
 import re
 
+from lesson import data, flags, home_photos, model_files, names, own_photos, results
+from lesson.console import MOST_COLUMNS, columns
+from lesson.errors import LessonError
+
 import numpy as np
 import pytest
 from PIL import Image
 
 from conftest import assert_one_line_error
-from lesson import data, flags, home_photos, model_files, names, own_photos, results
-from lesson.console import MOST_COLUMNS, columns
-from lesson.errors import LessonError
 
 SHORT_RUN = ["--train-size", "2000", "--test-size", "500", "--epochs", "1"]
 

@@ -9,11 +9,6 @@ import sys
 import warnings
 from pathlib import Path
 
-import numpy as np
-import pytest
-from PIL import Image
-
-from conftest import EXAMPLE_PHOTO, REPO, assert_one_line_error, run_python
 from lesson import data, photos
 from lesson.errors import LessonError
 from lesson.flags import DEFAULT_SEED
@@ -21,6 +16,12 @@ from lesson.inference import predict_probabilities
 from lesson.model import build_cnn, build_model, compile_model, normalize, train
 from lesson.model_files import best_model, load_trained_model
 from lesson.names import CNN_MODEL_FILE, MODEL_FILE, OUTPUT_DIR
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import EXAMPLE_PHOTO, REPO, assert_one_line_error, run_python
 from tooling.shared import (
     PHOTO_FORMS,
     SOURCE_PHOTOS_DIR,

@@ -4,11 +4,12 @@ import json
 import re
 import shutil
 
+from lesson import names
+
 import pytest
 from PIL import Image
 
 from conftest import assert_one_line_error, clean_environment, run_repo_script
-from lesson import names
 from tooling.shared import REAL_PHOTOS_DIR as REAL_PHOTOS
 
 needs_real_photos = pytest.mark.skipif(

@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from lesson.names import REPO
+
 from tooling.shared import start_app, stop_app
 
 IMAGES = REPO / "docs" / "images"

@@ -21,8 +21,6 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
-
 from lesson import arguments, console, errors
 from lesson.data import CLASS_NAMES
 from lesson.errors import LessonError
@@ -41,9 +39,11 @@ from lesson.home_photos import (
     file_names,
     prepare_picture,
 )
+
+import numpy as np
+
 from tooling.shared import SOURCE_PHOTOS_DIR
 
-REPO = Path(__file__).resolve().parent.parent
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
 SOURCE_COLUMNS = [
     "split",

@@ -20,8 +20,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PIL import Image
-
 from lesson import arguments, console, data, errors
 from lesson.files import prepare_output_dir, write_atomically, write_text
 from lesson.names import (
@@ -31,6 +29,9 @@ from lesson.names import (
     PHOTO_NOTEBOOK_FLAGS,
     REPO,
 )
+
+from PIL import Image
+
 from tooling.shared import as_colour, upscale, white_background
 
 EXAMPLES = {"boot": 0, "pullover": 1, "shirt": 4}  # test image indices

@@ -11,12 +11,12 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-from PIL import Image
-
 from lesson import photos
 from lesson.errors import LessonError
 from lesson.names import REPO
+
+import numpy as np
+from PIL import Image
 
 # Folders looked for beside the repository (../shared/): the phone photos that
 # data/home-photos/ is made from, and photos labelled by hand, to measure on.
@@ -25,7 +25,7 @@ REAL_PHOTOS_DIR = REPO.parent / "shared" / "real_photos"
 EXAMPLE_BOOT = REPO / "docs" / "images" / "example_boot.jpg"
 
 
-def run_python(args, what, **options):
+def run_checked(args, what, **options):
     """Run `python ARGS` with its output captured; the CompletedProcess.
 
     A non-zero exit raises LessonError naming `what` and the child's last
