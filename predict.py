@@ -268,6 +268,8 @@ def classify(args):
                 print(as_json(image, photo, row, args.top, seen, args.model))
                 continue
             lines = [describe(image, row, args.top), *notes(photo, row)]
+            if seen is None and photos.answer_notes(photo, row):
+                lines.append(fitted(*photos.SEE_WHAT_IT_SAW, lead="  "))
             if seen is not None:
                 lines += [
                     f"  {label('模型看到的图片', 'Picture the model saw')} {seen}",

@@ -57,7 +57,8 @@ TARGETS = {
 HOME_TARGETS = (("home, label by folder", 0.92), ("all", 0.85))
 FLAT_LAY_TARGET = 0.65  # with the convolutional model
 SECONDS_TARGET = 0.5  # to prepare one 12-megapixel photo
-# The unsure flag (photos.answer_notes): most wrong answers, few right ones.
+# The unsure notes (photos.ANSWER_NOTES; a photo with no item counts as "low"):
+# on most wrong answers and few right ones, overall and in every class group.
 FLAGGED_WRONG_TARGET, FLAGGED_RIGHT_TARGET = 0.60, 0.20
 
 
@@ -107,6 +108,50 @@ def home_rows(folder):
         for row in read_sources()
         if row["split"] == "validation"
     ]
+
+
+# Class groups the notes are measured on, by the photo's true class.
+CLASS_GROUPS = {
+    "tops": (0, 2, 4, 6),
+    "bottoms and dresses": (1, 3),
+    "shoes": photos.SHOE_CLASSES,
+}
+
+
+def note_lines_by_group(notes, right, labels):
+    """How often each note falls on wrong and on right answers, per class group:
+    "unsure" is any of photos.ANSWER_NOTES; the others are the photo's own."""
+    lines = []
+    keys = ["unsure", *photos.ANSWER_NOTES, *photos.NOTES]
+    for key in keys:
+        if key == "unsure":
+            marked = np.array([bool(set(n) & set(photos.ANSWER_NOTES)) for n in notes])
+        else:
+            marked = np.array([key in n for n in notes])
+        parts = []
+        for group, classes in CLASS_GROUPS.items():
+            members = np.isin(labels, classes)
+            wrong, fine = members & ~right, members & right
+            parts.append(
+                f"{group} {int(marked[wrong].sum())}/{int(wrong.sum())} wrong, "
+                f"{int(marked[fine].sum())}/{int(fine.sum())} right"
+            )
+        lines.append(f"  note {key!r}: " + "; ".join(parts))
+    return lines
+
+
+def group_rates(notes, right, labels):
+    """{group: (share of its wrong answers marked unsure, share of right ones)}."""
+    marked = np.array([bool(set(n) & set(photos.ANSWER_NOTES)) for n in notes])
+    rates = {}
+    for group, classes in CLASS_GROUPS.items():
+        members = np.isin(labels, classes)
+        wrong, fine = members & ~right, members & right
+        rates[group] = (
+            float(marked[wrong].mean()) if wrong.any() else 0.0,
+            float(marked[fine].mean()) if fine.any() else 0.0,
+        )
+    return rates
 
 
 def flag_line(flagged, right):
@@ -194,15 +239,15 @@ def report(model_path, rows, prepared, images):
     right = answers == labels
     top3 = (np.argsort(probabilities, axis=1)[:, -3:] == labels[:, None]).any(axis=1)
     top3 &= found
-    flagged = np.array(
-        [
-            bool(photos.answer_notes(photo, row)) if photo is not BLANK else True
-            for photo, row in zip(prepared, probabilities)
-        ]
-    )
+    notes = [
+        photos.answer_notes(photo, row) if photo is not BLANK else ("low",)
+        for photo, row in zip(prepared, probabilities)
+    ]
+    flagged = np.array([bool(set(n) & set(photos.ANSWER_NOTES)) for n in notes])
     print(f"\nmodel {model_path}: {len(rows)} photos")
     print(accuracy_line("all", right, top3))
     print(flag_line(flagged, right))
+    print("\n".join(note_lines_by_group(notes, right, labels)))
     for kind in sorted(set(kinds)):
         print(accuracy_line(kind, right[kinds == kind], top3[kinds == kind]))
     print(
@@ -226,7 +271,7 @@ def report(model_path, rows, prepared, images):
     )
     by_kind = {kind: float(right[kinds == kind].mean()) for kind in set(kinds)}
     by_kind["all"] = float(right.mean())
-    return float(right.mean()), flat, answers, rates, by_kind
+    return float(right.mean()), flat, answers, rates, by_kind, (notes, right, labels)
 
 
 def twelve_megapixel_seconds(path, repeats=3):
@@ -304,11 +349,11 @@ def measure_set(name, rows, models, sheet_dir):
         stem = stems[number]
         if stem in stems[:number]:
             stem = f"{stem}_{number + 1}"
-        overall, flat, answers, rates, by_kind = report(
+        overall, flat, answers, rates, by_kind, marked = report(
             model_path, rows, prepared, images
         )
         # By path: models of the same file name in other folders stay apart.
-        results[str(model_path)] = (overall, flat, rates, by_kind)
+        results[str(model_path)] = (overall, flat, rates, by_kind, marked)
         contact_sheet(
             sheet_dir / f"{name.split()[0]}_photos_{stem}.png",
             rows,
@@ -318,6 +363,28 @@ def measure_set(name, rows, models, sheet_dir):
             f"{Path(model_path).name}: {overall:.2f} right on {len(rows)} photos",
         )
     return results, seconds
+
+
+def print_group_targets(sets):
+    """The unsure note's targets, per class group, for the best model measured
+    (the third lesson's where it is there), on all the photo sets together."""
+    names = list(next(iter(sets.values())))
+    best = next(
+        (name for name in names if Path(name).name == PHOTO_MODEL_FILE), names[0]
+    )
+    notes, right, labels = (
+        [item for found in sets.values() for item in found[best][4][part]]
+        for part in range(3)
+    )
+    for group, (wrong, fine) in group_rates(
+        notes, np.array(right), np.array(labels)
+    ).items():
+        met = wrong >= FLAGGED_WRONG_TARGET and fine <= FLAGGED_RIGHT_TARGET
+        print(
+            f"  unsure note, {best} on {' and '.join(sets)}, {group}: {wrong:.2f} of "
+            f"wrong answers (>= {FLAGGED_WRONG_TARGET:.2f}), {fine:.2f} of right ones "
+            f"(<= {FLAGGED_RIGHT_TARGET:.2f}): {'met' if met else 'NOT met'}"
+        )
 
 
 def measure(args):
@@ -348,20 +415,21 @@ def measure(args):
     big = twelve_megapixel_seconds(slowest)
     print("\ntargets:")
     for set_name, found in sets.items():
-        for name, (_, _, (wrong, right), _) in found.items():
+        for name, (_, _, (wrong, right), _, _) in found.items():
             met = wrong >= FLAGGED_WRONG_TARGET and right <= FLAGGED_RIGHT_TARGET
             print(
                 f"  unsure flag, {name} on {set_name}: {wrong:.2f} of wrong answers "
                 f"(>= {FLAGGED_WRONG_TARGET:.2f}), {right:.2f} of right ones "
                 f"(<= {FLAGGED_RIGHT_TARGET:.2f}): {'met' if met else 'NOT met'}"
             )
-    for name, (_, _, _, home) in sets.get("home photos", {}).items():
+    print_group_targets(sets)
+    for name, (_, _, _, home, _) in sets.get("home photos", {}).items():
         for kind, target in HOME_TARGETS if Path(name).name == PHOTO_MODEL_FILE else ():
             print(
                 f"  home-photo model {name} on home photos, {kind} {home[kind]:.2f} "
                 f"(>= {target:.2f}): {'met' if home[kind] >= target else 'NOT met'}"
             )
-    for name, (overall, flat, _, _) in results.items():
+    for name, (overall, flat, _, _, _) in results.items():
         if Path(name).name in TARGETS:
             what, target = TARGETS[Path(name).name]
             print(

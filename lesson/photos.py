@@ -12,6 +12,7 @@ import warnings
 from pathlib import Path
 from typing import NamedTuple
 
+from lesson.data import CLASS_NAMES, CLASS_NAMES_ZH
 from lesson.errors import LessonError, data_error
 from lesson.inference import predict_probabilities
 from lesson.model import normalize
@@ -78,17 +79,43 @@ NOTES = {
         "the item is about as light as its background, so the picture the model "
         "saw is faint.",
     ),
+}
+# Notes on the answer itself, filled in with its classes and probabilities
+# ({first}, {second}: class names; {p1}, {p2}: percentages; {kind}: the family).
+ANSWER_NOTES = {
+    "low": (
+        "模型对哪个类别都没有把握：最可能的 {first} 也只有 {p1}。",
+        "the model is sure of no class: even {first}, the likeliest, is only {p1}.",
+    ),
+    "which kind": (
+        "模型认为是{kind_zh}，但拿不准是哪一种：{first} {p1}，还是 {second} {p2}。",
+        "the model takes it for a {kind}, but is unsure which kind: {first} "
+        "({p1}) or {second} ({p2}).",
+    ),
     "close": (
-        "前两个类别的概率很接近：模型拿不准，第二个答案也可能是对的。",
-        "the top two classes are nearly tied: the model is unsure; the second "
+        "模型拿不准：{first} {p1}，{second} {p2}，第二个答案也可能是对的。",
+        "the model is unsure: {first} {p1} against {second} {p2}; the second "
         "may be right.",
     ),
 }
-# An answer whose two most likely classes are closer than this is flagged
-# ("close"). benchmarks/bench_real_photos.py, on the real and the home photos:
-# with 0.35, photo_cnn.py's models (seeds 42 to 45) flag 0.65 or more of their
-# wrong answers and 0.19 or less of their right ones; with 0.5, up to 0.26.
+# Classes that look alike at 28x28: (Chinese, English) name of the kind.
+KINDS = {
+    SHOE_CLASSES: ("鞋", "shoe"),
+    (0, 2, 4, 6): ("上衣", "top"),  # T-shirt/top, Pullover, Coat, Shirt
+}
+# An answer whose two most likely classes are closer than this is unsure;
+# benchmarks/bench_real_photos.py prints how often each note falls on right
+# and on wrong answers, by class group, on the real and the home photos.
 CLOSE_MARGIN = 0.35
+# An answer whose most likely class is below this is unsure whatever the
+# second: with label smoothing (photo_cnn.py) a sure answer is near 0.9.
+LOW_TOP = 0.4
+# Where an answer is unsure: predict.py's way to see what the model saw.
+SEE_WHAT_IT_SAW = (
+    "用 --save-inputs 文件夹 保存模型看到的 28×28 图片，看看它和你的照片像不像。",
+    "--save-inputs DIR saves the 28x28 picture the model saw: compare it with "
+    "your photo.",
+)
 
 
 class NoItemFound(LessonError):
@@ -434,13 +461,55 @@ def picture_probabilities(model, pictures):
     return np.where((shoe & mirror_wins)[:, None], mirrored, as_is)
 
 
+def kind_of(label):
+    """The (Chinese, English) name of the kind of classes label belongs to, or None."""
+    return next((name for kind, name in KINDS.items() if label in kind), None)
+
+
+def unsure(probabilities):
+    """The key of ANSWER_NOTES that says how the model is unsure, or None:
+    "low" when no class is likely, "which kind" when its two likeliest
+    classes are close and of one kind, else "close" when they are close."""
+    first, second = np.argsort(probabilities)[::-1][:2]
+    if probabilities[first] < LOW_TOP:
+        return "low"
+    if probabilities[first] - probabilities[second] >= CLOSE_MARGIN:
+        return None
+    same = kind_of(first) is not None and kind_of(first) == kind_of(second)
+    return "which kind" if same else "close"
+
+
 def answer_notes(photo, probabilities):
-    """The keys of NOTES for one answer: the photo's own, and "close" where its
-    two most likely classes are nearly tied. Any note means: unsure."""
-    top, second = np.sort(probabilities)[::-1][:2]
-    return photo.notes + (("close",) if top - second < CLOSE_MARGIN else ())
+    """The keys of the notes on one answer: the photo's own (NOTES), then how
+    the model is unsure (ANSWER_NOTES), if it is."""
+    key = unsure(probabilities)
+    return photo.notes + ((key,) if key else ())
+
+
+def filled_in(key, probabilities):
+    """An ANSWER_NOTES note with this answer's classes and percentages."""
+    first, second = np.argsort(probabilities)[::-1][:2]
+    kind = kind_of(first) or ("", "")
+    values = {
+        "p1": f"{100 * probabilities[first]:.0f}%",
+        "p2": f"{100 * probabilities[second]:.0f}%",
+        "kind_zh": kind[0],
+        "kind": kind[1],
+    }
+    chinese, english = ANSWER_NOTES[key]
+    return (
+        chinese.format(
+            first=f"{CLASS_NAMES[first]}（{CLASS_NAMES_ZH[first]}）",
+            second=f"{CLASS_NAMES[second]}（{CLASS_NAMES_ZH[second]}）",
+            **values,
+        ),
+        english.format(first=CLASS_NAMES[first], second=CLASS_NAMES[second], **values),
+    )
 
 
 def note_lines(photo, probabilities):
     """The notes on one answer as (Chinese, English) pairs."""
-    return [NOTES[key] for key in answer_notes(photo, probabilities)]
+    return [
+        NOTES[key] if key in NOTES else filled_in(key, probabilities)
+        for key in answer_notes(photo, probabilities)
+    ]

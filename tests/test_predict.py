@@ -585,6 +585,39 @@ def test_a_near_tie_between_the_top_two_classes_is_flagged_unsure():
     ]
 
 
+def test_each_unsure_note_says_what_the_numbers_show():
+    photo = photos.PreparedPhoto(
+        np.zeros((28, 28), np.uint8), np.ones((4, 4), bool), ()
+    )
+
+    def answer(**probabilities):
+        row = np.zeros(10)
+        for index, value in probabilities.items():
+            row[int(index[1:])] = value
+        return row
+
+    # Two to one is no tie: named as unsure, with both numbers.
+    coat_or_bag = answer(c4=0.669, c8=0.33, c0=0.001)
+    assert photos.answer_notes(photo, coat_or_bag) == ("close",)
+    [(chinese, english)] = photos.note_lines(photo, coat_or_bag)
+    assert "Coat 67% against Bag 33%" in english and "Coat（外套） 67%" in chinese
+    # A low top probability is said as such, whatever the second.
+    no_class = np.full(10, 0.75 / 9)
+    no_class[6] = 0.25
+    assert photos.answer_notes(photo, no_class) == ("low",)
+    assert "only 25%" in photos.note_lines(photo, no_class)[0][1]
+    # Close and of one kind: which kind is unsure, the kind is sure.
+    sneaker_or_sandal = answer(c7=0.5, c5=0.4, c9=0.1)
+    assert photos.answer_notes(photo, sneaker_or_sandal) == ("which kind",)
+    [(chinese, english)] = photos.note_lines(photo, sneaker_or_sandal)
+    assert english == (
+        "the model takes it for a shoe, but is unsure which kind: Sneaker (50%) "
+        "or Sandal (40%)."
+    )
+    assert chinese.startswith("模型认为是鞋，但拿不准是哪一种：Sneaker（运动鞋） 50%")
+    assert photos.answer_notes(photo, answer(c7=0.9, c5=0.1)) == ()
+
+
 def test_white_cut_out_and_rounded_corners(tmp_path):
     white = np.zeros((50, 50, 4), np.uint8)
     white[10:40, 10:40] = 255  # a white item on a transparent layer
