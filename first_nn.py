@@ -33,11 +33,13 @@
 # %% [markdown]
 # ## 步骤 1：环境准备 / Step 1: Set up
 #
-# 只需安装一次：`python -m pip install -r requirements.txt`（固定版本的 TensorFlow、Keras、NumPy、Matplotlib 和 Pillow）。
+# 只需安装一次：`python -m pip install -r requirements.txt`（固定版本的 TensorFlow、Keras、NumPy、Matplotlib 和 Pillow）。教程写的是 `pip install tensorflow`，装的是最新版；固定版本能保证你得到和这里一样的结果。
 #
 # `lesson.start("first_nn")` 做教程没有写的准备工作：读取命令行选项（写错了只会看到一行 `error: …`，不会看到一大段报错），建好输出文件夹，让任何编码的控制台都能显示输出，最后静默导入一次 TensorFlow，隐藏它启动时那几行与 GPU 和 CPU 指令集有关的提示（这些提示并不是错误），所以下一步的 `import tensorflow as tf` 什么也不会打印。
 #
-# Install once: `python -m pip install -r requirements.txt`.
+# Install once: `python -m pip install -r requirements.txt` (the tutorial's
+# `pip install tensorflow` takes the newest; pinned versions give the results
+# shown here).
 # `lesson.start("first_nn")` does what the tutorial leaves out: it reads the
 # flags (a wrong one ends the run with one `error: …` line), makes the output
 # folder, keeps the output safe on any console, and imports TensorFlow once

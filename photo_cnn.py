@@ -305,6 +305,34 @@ still_wrong = lesson.figures.titled_images(
 run.save(still_wrong, "step10_still_wrong")
 
 # %% [markdown]
+# ## 你和模型比一比 / You against the model
+#
+# 模型认错了这么多上衣，是不是它太笨？自己试试：下面是 20 张家中照片的验证图片，和模型看到的一样，只有 28×28，没写类别。按编号写出每张的类别编号（0 到 9，见图上的说明），不知道就写 `?`。
+#
+# Is the model slow to tell tops apart? Try it yourself: below are 20 home
+# validation pictures at 28×28, as the model sees them, without their names.
+# Write each one's class number (0 to 9, listed on the sheet), `?` to skip one.
+
+# %%
+quiz = lesson.quiz.pick(lesson.quiz.QUIZ_SIZE, len(home_check_labels))
+run.save(lesson.quiz.sheet(home_check_images, quiz), "quiz_sheet")
+
+# %% [markdown]
+# 在引号里写下你的 20 个答案，用空格隔开，再运行这个单元格（用 `python photo_cnn.py` 运行时，就改这一行）。留空就跳过，只打印模型的成绩。
+#
+# Write your 20 answers in the quotes, separated by spaces, and run the cell
+# (running `python photo_cnn.py`, edit this line). Left empty, only the model's
+# score is printed.
+
+# %%
+my_answers = ""  # 例如 / e.g. "0 6 4 ? 1 ..."
+lesson.quiz.score(
+    lesson.quiz.parse_answers(my_answers, len(quiz)),
+    home_predicted[quiz],
+    home_check_labels[quiz],
+)
+
+# %% [markdown]
 # ## 保存 / Save
 #
 # 模型存成 `fashion_mnist_photos.keras`，分数存进 `metrics_photos.json`。`predict.py` 和网页从此默认用这个模型。

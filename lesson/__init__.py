@@ -51,6 +51,7 @@ MODULES = (
     "names",
     "own_photos",
     "photos",
+    "quiz",
     "results",
     "scores",
     "session",

@@ -3,7 +3,16 @@
 import json
 import re
 
-from lesson import data, flags, home_photos, model_files, names, own_photos, results
+from lesson import (
+    data,
+    flags,
+    home_photos,
+    model_files,
+    names,
+    own_photos,
+    quiz,
+    results,
+)
 from lesson.console import MOST_COLUMNS, columns
 from lesson.errors import LessonError
 
@@ -219,3 +228,40 @@ def test_the_recipe_benchmark_trains_the_lesson_as_photo_cnn_does(run_script, tm
     for row in rows[1:]:
         cells = [cell.strip() for cell in row.strip("|").split("|")]
         assert all(0 <= float(cell) <= 1 for cell in cells[1:4]) and cells[4] == "-"
+
+
+def test_the_quiz_picks_the_same_pictures_and_shows_no_names():
+    picked = quiz.pick(20, 262)
+    assert list(picked) == list(quiz.pick(20, 262)) and len(set(picked)) == 20
+    assert list(picked) != sorted(picked) and picked.max() < 262  # no class order
+    images = np.zeros((262, 28, 28), np.uint8)
+    figure = quiz.sheet(images, picked)
+    titles = [axis.get_title() for axis in figure.axes if axis.get_title()]
+    assert titles == [str(number) for number in range(1, 21)]
+    assert all(name not in " ".join(titles) for name in data.CLASS_NAMES)
+    with pytest.raises(LessonError, match="1 到 262"):
+        quiz.pick(263, 262)
+
+
+def test_quiz_answers_are_class_numbers_with_a_mark_to_skip_one():
+    assert quiz.parse_answers("", 3) == []
+    assert quiz.parse_answers("0, 6 ?", 3) == [0, 6, None]
+    assert quiz.parse_answers("9，-，1", 3) == [9, None, 1]
+    with pytest.raises(LessonError, match="expected 3 answers"):
+        quiz.parse_answers("1 2", 3)
+    with pytest.raises(LessonError, match="answer 2, 'shirt', is not a class number"):
+        quiz.parse_answers("1 shirt 3", 3)
+    with pytest.raises(LessonError, match="answer 1, '10'"):
+        quiz.parse_answers("10 2 3", 3)
+
+
+def test_the_quiz_scores_you_beside_the_model_and_the_truth(capsys):
+    truth = np.array([0, 6, 9, 1])
+    model = np.array([0, 4, 9, 1])
+    assert quiz.score([0, 6, None, 3], model, truth) == (2, 3)
+    out = capsys.readouterr().out
+    assert "   2   6     4     6  Shirt" in out and "   3   ?     9     9" in out
+    assert "你 / You: 2/4" in out and "模型 / Model: 3/4" in out
+    assert quiz.score([], model, truth) == (None, 3)
+    out = capsys.readouterr().out
+    assert "Quiz skipped" in out and "模型 / Model: 3/4" in out
