@@ -168,6 +168,7 @@ BAD_FLAG = ["--no-such-flag"], "error: unrecognized arguments: --no-such-flag"
     [
         ("benchmarks.bench_app", *BAD_FLAG),
         ("benchmarks.bench_photos", *BAD_FLAG),
+        ("benchmarks.bench_pairs", *BAD_FLAG),
         ("benchmarks.bench_photo_recipes", *BAD_FLAG),
         ("benchmarks.bench_real_photos", *BAD_FLAG),
         ("benchmarks.bench_train", *BAD_FLAG),

@@ -1,6 +1,7 @@
 """data/home-photos/: the bundled real-photo pictures load, are checked, and are
 what lesson/photos.py makes of their source photos."""
 
+import csv
 import gzip
 import importlib.util
 import shutil
@@ -191,3 +192,16 @@ def test_make_script_help_shows_every_default(run_script):
     text = " ".join(result.stdout.split())
     assert text.count("default:") == 3  # --photos, --output-dir, --workers
     assert "default: 2)" in text
+
+
+def test_every_shoe_photo_is_labelled_by_looking_as_one_shoe_or_a_pair(sources):
+    with open(
+        home_photos.HOME_PHOTOS_DIR / "shoe_items_by_looking.csv", encoding="utf-8"
+    ) as file:
+        rows = list(csv.DictReader(file))
+    items = {row["path"]: row["items"] for row in rows}
+    assert len(items) == len(rows)  # one row a photo
+    assert set(items.values()) == {"1", "2"}
+    bundled_shoes = {row["source"] for row in sources if row["folder"] == "shoes"}
+    assert bundled_shoes <= set(items)
+    assert all("/shoes/" in path for path in items)

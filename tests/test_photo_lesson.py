@@ -74,6 +74,9 @@ def test_the_short_run_trains_on_both_and_measures_the_home_photos(
     )
     # 2,000 + 5 copies of 2,403 home photos + 5 copies of 17 own ones.
     assert f"({2000 + 5 * 2403 + 5 * 17}, 28, 28)" in text
+    # The quiz's sheet is saved; unanswered, it gives the model's score alone.
+    assert (out / "photo_quiz_sheet.png").is_file()
+    assert re.search(r"Quiz skipped.*\n模型 / Model: \d+/20\n", text)
     metrics = json.loads((out / names.PHOTO_METRICS_FILE).read_text(encoding="utf-8"))
     home = metrics["home_photos"]
     assert 0 <= home["by_folder"] <= 1 and 0 <= home["all"] <= 1
