@@ -466,11 +466,17 @@ def kind_of(label):
     return next((name for kind, name in KINDS.items() if label in kind), None)
 
 
+def two_likeliest(probabilities):
+    """The classes of one answer's two highest probabilities, the highest first."""
+    first, second = np.argsort(probabilities)[::-1][:2]
+    return first, second
+
+
 def unsure(probabilities):
     """The key of ANSWER_NOTES that says how the model is unsure, or None:
     "low" when no class is likely, "which kind" when its two likeliest
     classes are close and of one kind, else "close" when they are close."""
-    first, second = np.argsort(probabilities)[::-1][:2]
+    first, second = two_likeliest(probabilities)
     if probabilities[first] < LOW_TOP:
         return "low"
     if probabilities[first] - probabilities[second] >= CLOSE_MARGIN:
@@ -488,7 +494,7 @@ def answer_notes(photo, probabilities):
 
 def filled_in(key, probabilities):
     """An ANSWER_NOTES note with this answer's classes and percentages."""
-    first, second = np.argsort(probabilities)[::-1][:2]
+    first, second = two_likeliest(probabilities)
     kind = kind_of(first) or ("", "")
     values = {
         "p1": f"{100 * probabilities[first]:.0f}%",
