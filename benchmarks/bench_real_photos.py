@@ -118,40 +118,47 @@ CLASS_GROUPS = {
 }
 
 
+def marked_by(notes, key):
+    """Per answer, whether its notes include key; "unsure" is any of
+    photos.ANSWER_NOTES, the notes on the answer itself."""
+    if key == "unsure":
+        return np.array([bool(set(n) & set(photos.ANSWER_NOTES)) for n in notes])
+    return np.array([key in n for n in notes])
+
+
+def by_group(right, labels):
+    """{group: (its wrong answers, its right ones)} as boolean masks."""
+    masks = {}
+    for group, classes in CLASS_GROUPS.items():
+        members = np.isin(labels, classes)
+        masks[group] = (members & ~right, members & right)
+    return masks
+
+
 def note_lines_by_group(notes, right, labels):
-    """How often each note falls on wrong and on right answers, per class group:
-    "unsure" is any of photos.ANSWER_NOTES; the others are the photo's own."""
+    """How often each note falls on wrong and on right answers, per class group."""
     lines = []
-    keys = ["unsure", *photos.ANSWER_NOTES, *photos.NOTES]
-    for key in keys:
-        if key == "unsure":
-            marked = np.array([bool(set(n) & set(photos.ANSWER_NOTES)) for n in notes])
-        else:
-            marked = np.array([key in n for n in notes])
-        parts = []
-        for group, classes in CLASS_GROUPS.items():
-            members = np.isin(labels, classes)
-            wrong, fine = members & ~right, members & right
-            parts.append(
-                f"{group} {int(marked[wrong].sum())}/{int(wrong.sum())} wrong, "
-                f"{int(marked[fine].sum())}/{int(fine.sum())} right"
-            )
+    for key in ["unsure", *photos.ANSWER_NOTES, *photos.NOTES]:
+        marked = marked_by(notes, key)
+        parts = [
+            f"{group} {int(marked[wrong].sum())}/{int(wrong.sum())} wrong, "
+            f"{int(marked[fine].sum())}/{int(fine.sum())} right"
+            for group, (wrong, fine) in by_group(right, labels).items()
+        ]
         lines.append(f"  note {key!r}: " + "; ".join(parts))
     return lines
 
 
 def group_rates(notes, right, labels):
     """{group: (share of its wrong answers marked unsure, share of right ones)}."""
-    marked = np.array([bool(set(n) & set(photos.ANSWER_NOTES)) for n in notes])
-    rates = {}
-    for group, classes in CLASS_GROUPS.items():
-        members = np.isin(labels, classes)
-        wrong, fine = members & ~right, members & right
-        rates[group] = (
+    marked = marked_by(notes, "unsure")
+    return {
+        group: (
             float(marked[wrong].mean()) if wrong.any() else 0.0,
             float(marked[fine].mean()) if fine.any() else 0.0,
         )
-    return rates
+        for group, (wrong, fine) in by_group(right, labels).items()
+    }
 
 
 def flag_line(flagged, right):
@@ -243,7 +250,7 @@ def report(model_path, rows, prepared, images):
         photos.answer_notes(photo, row) if photo is not BLANK else ("low",)
         for photo, row in zip(prepared, probabilities)
     ]
-    flagged = np.array([bool(set(n) & set(photos.ANSWER_NOTES)) for n in notes])
+    flagged = marked_by(notes, "unsure")
     print(f"\nmodel {model_path}: {len(rows)} photos")
     print(accuracy_line("all", right, top3))
     print(flag_line(flagged, right))
