@@ -29,12 +29,10 @@ from lesson.arguments import parser, whole_number
 from lesson.console import both, fitted
 from lesson.data import CLASS_NAMES, CLASS_NAMES_ZH
 from lesson.errors import LessonError
-from lesson.model_files import MODELS_BEST_FIRST, load_trained_model
+from lesson.model_files import MODEL_WORDS, MODELS_BEST_FIRST, load_trained_model
 from lesson.names import (
-    CNN_MODEL_FILE,
     MODEL_FILE,
     OUTPUT_DIR,
-    PHOTO_MODEL_FILE,
     REPO,
 )
 
@@ -51,13 +49,11 @@ EXAMPLES = [
 ]
 # The lessons' models, the best first (the page starts with it): the choice
 # shown on the page, by file in the output folder.
-MODEL_CHOICES = {
-    PHOTO_MODEL_FILE: "photo_cnn.py：学过家中照片的卷积神经网络 / "
-    "convolutional network that learned home photos too",
-    CNN_MODEL_FILE: "first_cnn.py：卷积神经网络 / convolutional network",
-    MODEL_FILE: "first_nn.py：全连接网络 / dense network",
-}
-MODELS = tuple((MODEL_CHOICES[name], name) for name in MODELS_BEST_FIRST)
+MODELS = tuple(
+    (f"{script}：{chinese} / {english}", name)
+    for name in MODELS_BEST_FIRST
+    for script, chinese, english in [MODEL_WORDS[name]]
+)
 NO_MODEL = (
     "还没有训练好的模型：先运行 python first_nn.py（或者 python first_cnn.py）",
     "No trained model yet: run python first_nn.py (or python first_cnn.py) first",

@@ -20,11 +20,23 @@ from pathlib import Path
 import lesson  # noqa: F401  (first: a supported Python and the packages)
 from lesson import backends, console, errors, photos
 from lesson.arguments import parser, positive_int
-from lesson.console import MOST_COLUMNS, columns, fitted, label, speaks_chinese
+from lesson.console import (
+    MOST_COLUMNS,
+    both,
+    columns,
+    fitted,
+    label,
+    speaks_chinese,
+)
 from lesson.data import CLASS_NAMES, CLASS_NAMES_ZH, class_name
 from lesson.errors import LessonError
 from lesson.files import prepare_output_dir, write_atomically
-from lesson.model_files import MODELS_BEST_FIRST, best_model, load_trained_model
+from lesson.model_files import (
+    MODEL_WORDS,
+    MODELS_BEST_FIRST,
+    best_model,
+    load_trained_model,
+)
 from lesson.names import OUTPUT_DIR
 
 import numpy as np
@@ -244,6 +256,10 @@ def classify(args):
     model = load_trained_model(args.model)
     if not args.json:  # each JSON object names it
         print(label("模型", "Model"), args.model)
+        if args.model.name in MODEL_WORDS:  # as the page names it
+            script, chinese, english = MODEL_WORDS[args.model.name]
+            colon = "：" if speaks_chinese() else ": "
+            print(f"  {script}{colon}{both(chinese, english)}")
     failed = False
     pictures = []
     for image in args.images:

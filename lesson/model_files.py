@@ -100,6 +100,17 @@ def load_trained_model(path):
 # The lessons' models, the most capable first (on the test set and on real
 # photos): predict.py and the page answer with the first one there is.
 MODELS_BEST_FIRST = (PHOTO_MODEL_FILE, CNN_MODEL_FILE, MODEL_FILE)
+# Each lesson's model in the words the page and predict.py use for it:
+# (the lesson that saves it, Chinese, English).
+MODEL_WORDS = {
+    PHOTO_MODEL_FILE: (
+        "photo_cnn.py",
+        "学过家中照片的卷积神经网络",
+        "convolutional network that learned home photos too",
+    ),
+    CNN_MODEL_FILE: ("first_cnn.py", "卷积神经网络", "convolutional network"),
+    MODEL_FILE: ("first_nn.py", "全连接网络", "dense network"),
+}
 
 
 def best_model(output_dir=OUTPUT_DIR):

@@ -52,6 +52,13 @@ PLAIN_BORDER_SPREAD = 12
 ITEM_BRIGHTEST = 246
 # Sandal, Sneaker, Ankle boot: all pointing left in Fashion-MNIST.
 SHOE_CLASSES = (5, 7, 9)
+# A pair of shoes in one blob: an answer giving shoes at least this share,
+# for an outline at least this close to its mirror image (mirror_symmetry).
+# benchmarks/bench_pairs.py measures both on pairs, and on single shoes seen
+# from the side (Fashion-MNIST's test shoes as photos): 0.76 keeps those to 1
+# in 10.
+PAIR_SHOE_SHARE = 0.3
+PAIR_SYMMETRY = 0.76
 
 
 class PreparedPhoto(NamedTuple):
@@ -326,6 +333,44 @@ def looks_like_several(mask):
     return len(large_parts(mask, 0.5)[1]) > 1
 
 
+def mirror_symmetry(mask, size=128, step=7.5):
+    """How nearly the mask is its own mirror image: the best overlap
+    (intersection over union, 0 to 1) with its reflection in a line through
+    its centre, the line turned `step` degrees at a time."""
+    cv2 = opencv()
+    rows, columns = np.nonzero(mask)
+    centre_row, centre_column = rows.mean(), columns.mean()
+    radius = np.hypot(rows - centre_row, columns - centre_column).max() + 1
+    scale = (size / 2 - 1) / radius
+    middle = (size - 1) / 2
+    centred = np.float32(
+        [
+            [scale, 0, middle - scale * centre_column],
+            [0, scale, middle - scale * centre_row],
+        ]
+    )
+    square = cv2.warpAffine(
+        mask.astype(np.uint8), centred, (size, size), flags=cv2.INTER_NEAREST
+    )
+    best = 0.0
+    for angle in np.arange(0, 180, step):
+        turn = cv2.getRotationMatrix2D((middle, middle), angle, 1.0)
+        turned = cv2.warpAffine(square, turn, (size, size), flags=cv2.INTER_NEAREST)
+        mirrored = turned[:, ::-1]
+        union = np.count_nonzero(turned | mirrored)
+        if union:
+            best = max(best, np.count_nonzero(turned & mirrored) / union)
+    return best
+
+
+def looks_like_a_pair(photo, probabilities):
+    """A shoe answer for an outline close to its own mirror image: a left and
+    a right shoe side by side, each the other's reflection. One shoe seen from
+    the side, as every training shoe is, is far from it."""
+    shoe = np.asarray(probabilities)[list(SHOE_CLASSES)].sum() >= PAIR_SHOE_SHARE
+    return bool(shoe and mirror_symmetry(photo.item_mask) >= PAIR_SYMMETRY)
+
+
 def fill_holes(mask):
     """The item's outline filled in: a striped shirt is one piece, not stripes."""
     cv2 = opencv()
@@ -486,10 +531,14 @@ def unsure(probabilities):
 
 
 def answer_notes(photo, probabilities):
-    """The keys of the notes on one answer: the photo's own (NOTES), then how
-    the model is unsure (ANSWER_NOTES), if it is."""
+    """The keys of the notes on one answer: the photo's own (NOTES), "several"
+    too where the answer and the outline say a pair of shoes, then how the
+    model is unsure (ANSWER_NOTES), if it is."""
+    notes = photo.notes
+    if "several" not in notes and looks_like_a_pair(photo, probabilities):
+        notes += ("several",)
     key = unsure(probabilities)
-    return photo.notes + ((key,) if key else ())
+    return notes + ((key,) if key else ())
 
 
 def filled_in(key, probabilities):

@@ -14,7 +14,7 @@ from lesson.errors import LessonError
 from lesson.flags import DEFAULT_SEED
 from lesson.inference import predict_probabilities
 from lesson.model import build_cnn, build_model, compile_model, normalize, train
-from lesson.model_files import best_model, load_trained_model
+from lesson.model_files import MODEL_WORDS, best_model, load_trained_model
 from lesson.names import CNN_MODEL_FILE, MODEL_FILE, OUTPUT_DIR
 
 import numpy as np
@@ -36,9 +36,13 @@ HELD_OUT = 200  # test images turned into "photos"
 
 
 def answers(result, model):
-    """predict.py's lines after the first, which names the model that answers."""
+    """predict.py's lines after those that name the model that answers: its
+    path, then, for a lesson's model, the page's words for it."""
     first, *rest = result.stdout.splitlines()
     assert first == f"模型 / Model: {model}"
+    if Path(model).name in MODEL_WORDS:
+        script, chinese, english = MODEL_WORDS[Path(model).name]
+        assert rest.pop(0) == f"  {script}：{chinese} / {english}"
     return rest
 
 
@@ -365,8 +369,11 @@ def test_any_console_encoding_prints_the_answer(
     expected = data.CLASS_NAMES[best]
     if encoding == "cp936":
         expected += f"（{data.CLASS_NAMES_ZH[best]}）"
-    model = "Model" if encoding == "cp1252" else "模型 / Model"
-    assert result.stdout.startswith(f"{model}: {trained[0]}\n{photo}: {expected} ")
+    if encoding == "cp1252":  # no Chinese, and the words in English
+        model = f"Model: {trained[0]}\n  first_nn.py: dense network"
+    else:
+        model = f"模型 / Model: {trained[0]}\n  first_nn.py：全连接网络 / dense network"
+    assert result.stdout.startswith(f"{model}\n{photo}: {expected} ")
 
 
 def test_without_model_the_best_the_lessons_saved_answers(
@@ -585,9 +592,17 @@ def test_a_near_tie_between_the_top_two_classes_is_flagged_unsure():
     ]
 
 
+def one_boot_from_the_side():
+    """An ankle boot's outline as the training pictures show one: an L."""
+    boot = np.zeros((40, 60), bool)
+    boot[25:, :] = True  # the foot, pointing left
+    boot[:25, 40:] = True  # the shaft
+    return boot
+
+
 def test_each_unsure_note_says_what_the_numbers_show():
     photo = photos.PreparedPhoto(
-        np.zeros((28, 28), np.uint8), np.ones((4, 4), bool), ()
+        np.zeros((28, 28), np.uint8), one_boot_from_the_side(), ()
     )
 
     def answer(**probabilities):
@@ -616,6 +631,28 @@ def test_each_unsure_note_says_what_the_numbers_show():
     )
     assert chinese.startswith("模型认为是鞋，但拿不准是哪一种：Sneaker（运动鞋） 50%")
     assert photos.answer_notes(photo, answer(c7=0.9, c5=0.1)) == ()
+
+
+def test_a_pair_of_shoes_in_one_outline_is_named_when_the_answer_is_a_shoe():
+    rows, columns = np.mgrid[:80, :30]
+    sole = ((rows - 40) / 40) ** 2 + ((columns - 15) / 15) ** 2 <= 1
+    sole[:40] &= columns[:40] >= 3 * (1 - rows[:40] / 40)  # the big toe's side
+    touching = np.concatenate([sole, sole[:, ::-1]], axis=1)  # left and right
+    boot = one_boot_from_the_side()
+    assert photos.mirror_symmetry(touching) > 0.95
+    assert photos.mirror_symmetry(boot) < photos.PAIR_SYMMETRY
+    assert photos.mirror_symmetry(np.ones((5, 9), bool)) > 0.95
+    sneaker = np.zeros(10)
+    sneaker[[7, 5]] = 0.8, 0.2
+    shirt = np.zeros(10)
+    shirt[[6, 7]] = 0.8, 0.2  # a shoe, but too little of it
+    picture = np.zeros((28, 28), np.uint8)
+    pair = photos.PreparedPhoto(picture, touching, ())
+    assert photos.answer_notes(pair, sneaker) == ("several",)
+    assert photos.answer_notes(pair, shirt) == ()
+    assert photos.answer_notes(pair._replace(item_mask=boot), sneaker) == ()
+    apart = pair._replace(notes=("several",))  # found by prepare(): named once
+    assert photos.answer_notes(apart, sneaker) == ("several",)
 
 
 def test_white_cut_out_and_rounded_corners(tmp_path):
