@@ -31,7 +31,7 @@ OUTPUT_FILES = (
     names.PHOTO_METRICS_FILE,
 )
 # Tests that test a benchmark itself may import it.
-BENCHMARKS_OWN_TESTS = ("tests/test_benchmark.py",)
+BENCHMARKS_OWN_TESTS = ("tests/test_benchmark.py", "tests/test_bench_quiz.py")
 
 
 def python_files():

@@ -1,0 +1,157 @@
+"""你和模型比一比：家中照片的验证图片，28×28，和第三课的测验一样。
+You against the model: home validation pictures at 28x28, as in the third
+lesson's quiz.
+
+    python -m benchmarks.bench_quiz --sheet quiz.png   # the pictures to answer
+    python -m benchmarks.bench_quiz                    # score an answers file
+
+--sheet saves the numbered sheet (lesson.quiz.sheet) of --count pictures
+chosen by lesson.quiz.pick. The answers file holds one class number (0 to 9,
+or ? to skip) a picture, in the sheet's order, separated by spaces or line
+breaks; a line starting with # is a comment. It is scored as the lesson
+scores its quiz, beside the model's answers on the same pictures.
+"""
+
+import sys
+from pathlib import Path
+
+from lesson import arguments, console, errors, quiz
+from lesson.console import both, label
+from lesson.errors import LessonError
+from lesson.files import write_atomically
+from lesson.home_photos import HOME_PHOTOS_DIR, load_home_photos
+from lesson.model_files import best_model, load_trained_model
+from lesson.names import OUTPUT_DIR, REPO
+from lesson.photos import picture_probabilities
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+# One person's answers, given by looking at the --count default sheet only.
+ANSWERS_FILE = HOME_PHOTOS_DIR / "quiz_answers_by_looking.txt"
+ANSWERS_DEFAULT = ANSWERS_FILE.relative_to(REPO).as_posix()
+DEFAULT_COUNT = 100
+# The classes of the home photos, in groups a learner tells apart first.
+GROUPS = {
+    ("上衣", "tops"): (0, 2, 4, 6),
+    ("裤子和连衣裙", "trousers and dresses"): (1, 3),
+    ("鞋", "shoes"): (5, 7, 9),
+}
+
+
+def read_answers(path, count):
+    """The answers in a file, comment lines left out (quiz.parse_answers)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LessonError(
+            "读不了答案文件", "cannot read the answers file", subject=path
+        ) from exc
+    kept = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    answers = quiz.parse_answers(" ".join(kept), count)
+    if not answers:
+        raise LessonError("答案文件是空的", "the answers file is empty", subject=path)
+    return answers
+
+
+def right_count(answers, truth, classes=None):
+    """(right answers, pictures) among the pictures of the given classes."""
+    pairs = [
+        (answer, true)
+        for answer, true in zip(answers, truth)
+        if classes is None or true in classes
+    ]
+    return sum(answer == true for answer, true in pairs), len(pairs)
+
+
+def compare(answers, model_answers, truth):
+    """Print both scores, by class group, and where the two differ."""
+    rows = [(("全部", "all"), None), *GROUPS.items()]
+    print(both("类别组  你  模型", "group  you  model"))
+    for (chinese, english), classes in rows:
+        yours, count = right_count(answers, truth, classes)
+        model, _ = right_count(model_answers, truth, classes)
+        print(f"{both(chinese, english)}: {yours}/{count}  {model}/{count}")
+    person_right = np.asarray([a == t for a, t in zip(answers, truth)])
+    model_right = np.asarray(model_answers) == np.asarray(truth)
+    print(label("都对", "Both right"), int(np.sum(person_right & model_right)))
+    print(label("只有你对", "Only you right"), int(np.sum(person_right & ~model_right)))
+    print(
+        label("只有模型对", "Only the model right"),
+        int(np.sum(~person_right & model_right)),
+    )
+    print(label("都错", "Both wrong"), int(np.sum(~person_right & ~model_right)))
+
+
+def save_sheet(path, images, chosen):
+    """The numbered sheet to answer, as a PNG file."""
+    figure = quiz.sheet(images, chosen)
+    write_atomically(
+        path, lambda temporary: figure.savefig(temporary, dpi=100, format="png")
+    )
+    plt.close(figure)
+    print(label("已保存", "Saved"), path)
+
+
+def run(args):
+    _, (images, labels) = load_home_photos()
+    chosen = quiz.pick(args.count, len(labels), args.seed)
+    if args.sheet is not None:
+        save_sheet(args.sheet, images, chosen)
+        return 0
+    answers = read_answers(args.answers, args.count)
+    model_path = args.model or best_model(OUTPUT_DIR)
+    model = load_trained_model(model_path)
+    model_answers = np.argmax(picture_probabilities(model, images[chosen]), axis=1)
+    print(label("答案文件", "Answers"), args.answers)
+    print(label("模型", "Model"), model_path)
+    compare(answers, model_answers, labels[chosen])
+    return 0
+
+
+def main(argv=None):
+    console.make_safe()
+    parser = arguments.parser(
+        "你和模型比一比：家中照片的验证图片，28×28\n"
+        "You against the model: home validation pictures at 28x28"
+    )
+    parser.add_argument(
+        "--answers",
+        metavar="PATH",
+        type=Path,
+        default=ANSWERS_FILE,
+        help=f"答案文件（默认：{ANSWERS_DEFAULT}）\n"
+        f"the answers file (default: {ANSWERS_DEFAULT})",
+    )
+    parser.add_argument(
+        "--count",
+        type=arguments.positive_int,
+        default=DEFAULT_COUNT,
+        help="测验的图片数\npictures in the quiz",
+    )
+    parser.add_argument(
+        "--seed",
+        type=arguments.seed,
+        default=0,
+        help="选图片的随机种子（默认：0）\nthe seed that chooses the pictures (default: 0)",
+    )
+    parser.add_argument(
+        "--sheet",
+        metavar="PNG",
+        type=Path,
+        default=None,
+        help="只保存要回答的图片（PNG），不评分\nonly save the sheet to answer (PNG), no scoring",
+    )
+    parser.add_argument(
+        "--model",
+        metavar="PATH",
+        type=Path,
+        default=None,
+        help="训练好的模型（默认：outputs 里最好的一个）\n"
+        "the trained model (default: the best in outputs)",
+    )
+    return errors.guard(lambda: run(parser.parse_args(argv)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
