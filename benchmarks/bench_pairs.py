@@ -11,7 +11,8 @@ predict.py does, and prints how often the "several" note
 targets. The pairs of the home photos' validation split are counted apart
 too: photo_cnn.py's model trained on the others. Then the same for single
 shoes seen from the side, Fashion-MNIST's test shoes made into photos: the
-note must stay off those too.
+note must stay off those too. Last, where a pair lies apart, whether the
+model is right more often on one shoe alone than on the pair.
 """
 
 import csv
@@ -89,6 +90,41 @@ def side_view_shoes(per_class, folder):
     return prepared
 
 
+def apart_pairs(folder):
+    """For the home shoe photos whose mask has two large parts: (the picture
+    of the whole, the picture of its largest part alone, the class)."""
+    whole, largest, labels = [], [], []
+    for row in read_sources():
+        if row["folder"] != "shoes":
+            continue
+        rgb, opacity = photos.to_arrays(photos.open_image(folder / row["source"]))
+        mask, ink, notes = photos.find_item(rgb, opacity)
+        if "several" not in notes:
+            continue
+        parts, large = photos.large_parts(mask, 0.5)
+        biggest = max(large, key=lambda part: np.count_nonzero(parts == part))
+        for kept, pictures in ((mask, whole), (parts == biggest, largest)):
+            item = photos.crop(np.where(kept, ink, 0), kept)
+            pictures.append(photos.centre(photos.match_brightness(item, [])))
+        labels.append(int(row["label"]))
+    return np.array(whole), np.array(largest), np.array(labels)
+
+
+def one_shoe_or_the_pair(model, folder):
+    """Whether one shoe of a pair apart is answered right more often than the pair."""
+    whole, largest, labels = apart_pairs(folder)
+    if not len(labels):
+        return
+    right = [
+        int(np.sum(photos.picture_probabilities(model, pictures).argmax(1) == labels))
+        for pictures in (whole, largest)
+    ]
+    print(
+        f"shoe photos with the pair apart: {len(labels)}; right with the pair "
+        f"{right[0]}, with its larger shoe alone {right[1]}"
+    )
+
+
 def measure(args):
     if not args.photos.is_dir():
         raise LessonError(
@@ -127,6 +163,7 @@ def measure(args):
     )
     for label, class_marked in by_class.items():
         print("  " + share_line(CLASS_NAMES[label], class_marked))
+    one_shoe_or_the_pair(model, args.photos)
 
 
 def main(argv=None):

@@ -222,6 +222,35 @@ def prepare_all(rows):
     return prepared, images, seconds
 
 
+# A cut-out that covers this share of one side of the photo, within EDGE_BAND
+# of its short side from that edge, reaches the edge: the item may run past
+# it, or the cut-out took in some background. Measured to see whether a note
+# on it would say something about the answer.
+EDGE_SHARE, EDGE_BAND = 0.4, 0.06
+
+
+def reaches_edge(mask):
+    """Whether the item's mask runs along one side of the photo (EDGE_SHARE)."""
+    band = max(2, round(EDGE_BAND * min(mask.shape)))
+    sides = (
+        mask[:band].any(axis=0),
+        mask[-band:].any(axis=0),
+        mask[:, :band].any(axis=1),
+        mask[:, -band:].any(axis=1),
+    )
+    return max(side.mean() for side in sides) >= EDGE_SHARE
+
+
+def edge_line(prepared, right):
+    """How often the model is right where the mask reaches the edge, and elsewhere."""
+    edge = np.array([reaches_edge(photo.item_mask) for photo in prepared])
+    return (
+        f"  mask reaching an edge: {int(edge.sum())} photos, "
+        f"{right[edge].mean() if edge.any() else 0:.2f} right; the others "
+        f"{right[~edge].mean() if (~edge).any() else 0:.2f} right"
+    )
+
+
 def accuracy_line(name, right, top3=None):
     extra = f", top-3 {np.mean(top3):.2f}" if top3 is not None else ""
     return f"  {name}: {np.mean(right):.2f} ({int(np.sum(right))}/{len(right)}){extra}"
@@ -255,6 +284,7 @@ def report(model_path, rows, prepared, images):
     print(accuracy_line("all", right, top3))
     print(flag_line(flagged, right))
     print("\n".join(note_lines_by_group(notes, right, labels)))
+    print(edge_line(prepared, right))
     for kind in sorted(set(kinds)):
         print(accuracy_line(kind, right[kinds == kind], top3[kinds == kind]))
     print(

@@ -67,6 +67,7 @@ class PreparedPhoto(NamedTuple):
     picture: np.ndarray  # 28x28 uint8: light item on black
     item_mask: np.ndarray  # bool at working size: the pixels taken for the item
     notes: tuple  # keys of NOTES: ways the photo looked unlike the training pictures
+    dataset_picture: bool = False  # already 28x28 as in Fashion-MNIST: one item
 
 
 # Why an answer may be unreliable: (Chinese, English), the same words everywhere.
@@ -367,6 +368,8 @@ def looks_like_a_pair(photo, probabilities):
     """A shoe answer for an outline close to its own mirror image: a left and
     a right shoe side by side, each the other's reflection. One shoe seen from
     the side, as every training shoe is, is far from it."""
+    if photo.dataset_picture:
+        return False
     shoe = np.asarray(probabilities)[list(SHOE_CLASSES)].sum() >= PAIR_SHOE_SHARE
     return bool(shoe and mirror_symmetry(photo.item_mask) >= PAIR_SYMMETRY)
 
@@ -462,7 +465,7 @@ def prepare(image):
         gray = luma(rgb)
         if not gray.any():
             raise NoItemFound(*NO_ITEM)
-        return PreparedPhoto(np.rint(gray).astype(np.uint8), gray > 0, ())
+        return PreparedPhoto(np.rint(gray).astype(np.uint8), gray > 0, (), True)
     mask, ink, notes = find_item(rgb, opacity)
     if not mask.any():  # an empty picture would still get a confident answer
         raise NoItemFound(*NO_ITEM)

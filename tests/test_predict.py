@@ -653,6 +653,8 @@ def test_a_pair_of_shoes_in_one_outline_is_named_when_the_answer_is_a_shoe():
     assert photos.answer_notes(pair._replace(item_mask=boot), sneaker) == ()
     apart = pair._replace(notes=("several",))  # found by prepare(): named once
     assert photos.answer_notes(apart, sneaker) == ("several",)
+    # A Fashion-MNIST picture given as it is shows one item, whatever its outline.
+    assert photos.answer_notes(pair._replace(dataset_picture=True), sneaker) == ()
 
 
 def test_white_cut_out_and_rounded_corners(tmp_path):
