@@ -45,7 +45,7 @@ def read_answers(path, count):
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise LessonError(
-            "读不了答案文件", "cannot read the answers file", subject=path
+            "无法读取答案文件", "cannot read the answers file", subject=path
         ) from exc
     kept = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
     answers = quiz.parse_answers(" ".join(kept), count)
@@ -66,21 +66,23 @@ def right_count(answers, truth, classes=None):
 
 def compare(answers, model_answers, truth):
     """Print both scores, by class group, and where the two differ."""
-    rows = [(("全部", "all"), None), *GROUPS.items()]
-    print(both("类别组  你  模型", "group  you  model"))
-    for (chinese, english), classes in rows:
-        yours, count = right_count(answers, truth, classes)
-        model, _ = right_count(model_answers, truth, classes)
-        print(f"{both(chinese, english)}: {yours}/{count}  {model}/{count}")
+    person, model = both("答题人", "person"), both("模型", "model")
+    for (chinese, english), classes in [(("全部", "all"), None), *GROUPS.items()]:
+        person_right, count = right_count(answers, truth, classes)
+        model_right, _ = right_count(model_answers, truth, classes)
+        print(
+            f"{label(chinese, english)} {person} {person_right}/{count}  "
+            f"{model} {model_right}/{count}"
+        )
     person_right = np.asarray([a == t for a, t in zip(answers, truth)])
     model_right = np.asarray(model_answers) == np.asarray(truth)
-    print(label("都对", "Both right"), int(np.sum(person_right & model_right)))
-    print(label("只有你对", "Only you right"), int(np.sum(person_right & ~model_right)))
-    print(
-        label("只有模型对", "Only the model right"),
-        int(np.sum(~person_right & model_right)),
-    )
-    print(label("都错", "Both wrong"), int(np.sum(~person_right & ~model_right)))
+    for chinese, english, which in (
+        ("两者都对", "Both right", person_right & model_right),
+        ("只有答题人对", "Only the person right", person_right & ~model_right),
+        ("只有模型对", "Only the model right", ~person_right & model_right),
+        ("两者都错", "Both wrong", ~person_right & ~model_right),
+    ):
+        print(label(chinese, english), int(np.sum(which)))
 
 
 def save_sheet(path, images, chosen):
@@ -127,7 +129,7 @@ def main(argv=None):
         "--count",
         type=arguments.positive_int,
         default=DEFAULT_COUNT,
-        help="测验的图片数\npictures in the quiz",
+        help="测验的图片张数\npictures in the quiz",
     )
     parser.add_argument(
         "--seed",
@@ -140,7 +142,7 @@ def main(argv=None):
         metavar="PNG",
         type=Path,
         default=None,
-        help="只保存要回答的图片（PNG），不评分\nonly save the sheet to answer (PNG), no scoring",
+        help="只保存测验图（PNG），不打分\nonly save the sheet to answer (PNG), no scoring",
     )
     parser.add_argument(
         "--model",

@@ -105,7 +105,7 @@ MODELS_BEST_FIRST = (PHOTO_MODEL_FILE, CNN_MODEL_FILE, MODEL_FILE)
 MODEL_WORDS = {
     PHOTO_MODEL_FILE: (
         "photo_cnn.py",
-        "学过家中照片的卷积神经网络",
+        "也学过家中照片的卷积神经网络",
         "convolutional network that learned home photos too",
     ),
     CNN_MODEL_FILE: ("first_cnn.py", "卷积神经网络", "convolutional network"),

@@ -43,11 +43,15 @@ def untrained_model(tmp_path_factory):
 
 
 def scores(out):
-    """{group: (your right, the model's right, pictures)} from the printed table."""
-    rows = re.findall(r"^[^:\n]+ / ([a-z ]+): (\d+)/(\d+)  (\d+)/(\d+)$", out, re.M)
+    """{group: (the person's right answers, the model's, pictures)} as printed."""
+    rows = re.findall(
+        r"^[^:\n]+ / ([a-z ]+): 答题人 / person (\d+)/(\d+)  模型 / model (\d+)/\d+$",
+        out,
+        re.M,
+    )
     return {
-        group: (int(you), int(model), int(count))
-        for group, you, count, model, _ in rows
+        group: (int(person), int(model), int(count))
+        for group, person, count, model in rows
     }
 
 
@@ -80,7 +84,7 @@ def test_both_scores_are_counted_on_the_same_pictures(
     both_right = int(
         sum(a == t and m == t for a, m, t in zip(answers, model_answers, truth))
     )
-    assert f"都对 / Both right: {both_right}\n" in out
+    assert f"两者都对 / Both right: {both_right}\n" in out
 
 
 @pytest.mark.parametrize(
