@@ -47,13 +47,17 @@ EXAMPLES = [
     REPO / "docs" / "images" / name
     for name in ("example_boot.jpg", "example_pullover.jpg", "example_shirt.jpg")
 ]
+
+
+def model_choice(name):
+    """'first_nn.py：全连接网络 / dense network': a lesson's model on the page."""
+    script, chinese, english = MODEL_WORDS[name]
+    return f"{script}：{chinese} / {english}"
+
+
 # The lessons' models, the best first (the page starts with it): the choice
 # shown on the page, by file in the output folder.
-MODELS = tuple(
-    (f"{script}：{chinese} / {english}", name)
-    for name in MODELS_BEST_FIRST
-    for script, chinese, english in [MODEL_WORDS[name]]
-)
+MODELS = tuple((model_choice(name), name) for name in MODELS_BEST_FIRST)
 NO_MODEL = (
     "还没有训练好的模型：先运行 python first_nn.py（或者 python first_cnn.py）",
     "No trained model yet: run python first_nn.py (or python first_cnn.py) first",

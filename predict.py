@@ -256,7 +256,7 @@ def classify(args):
     model = load_trained_model(args.model)
     if not args.json:  # each JSON object names it
         print(label("模型", "Model"), args.model)
-        if args.model.name in MODEL_WORDS:  # as the page names it
+        if args.model.name in MODEL_WORDS:  # by its file name, as the page does
             script, chinese, english = MODEL_WORDS[args.model.name]
             colon = "：" if speaks_chinese() else ": "
             print(f"  {script}{colon}{both(chinese, english)}")

@@ -15,6 +15,7 @@ note must stay off those too. Last, where a pair lies apart, whether the
 model is right more often on one shoe alone than on the pair.
 """
 
+import argparse
 import csv
 import sys
 import tempfile
@@ -37,27 +38,33 @@ PAIRS_TARGET, SINGLES_TARGET = 0.80, 0.10  # pairs marked at least, singles at m
 
 
 def labelled_photos():
-    """(source path, items seen: 1 or 2, split) for each photo measured."""
+    """(source path, what it shows: "pair", "single shoe" or "garment", split)
+    for each photo measured."""
     splits = {row["source"]: row["split"] for row in read_sources()}
     with open(ITEMS_BY_LOOKING, encoding="utf-8", newline="") as file:
         shoes = [
-            (row["path"], int(row["items"]), splits.get(row["path"], "left out"))
+            (
+                row["path"],
+                "pair" if row["items"] == "2" else "single shoe",
+                splits.get(row["path"], "left out"),
+            )
             for row in csv.DictReader(file)
         ]
     garments = [
-        (row["source"], 1, row["split"])
+        (row["source"], "garment", row["split"])
         for row in read_sources()
         if row["split"] == "validation" and row["folder"] != "shoes"
     ]
     return shoes + garments
 
 
-def several_marked(model, prepared):
-    """Per prepared photo, whether predict.py would add the "several" note."""
+def several_marked(model, prepared, symmetry):
+    """Per prepared photo, whether predict.py would add the "several" note
+    (with the pair rule at this mirror overlap)."""
     probabilities = photos.photo_probabilities(model, prepared)
     return np.array(
         [
-            "several" in photos.answer_notes(photo, row)
+            photos.several_items(photo, row, symmetry)
             for photo, row in zip(prepared, probabilities)
         ]
     )
@@ -76,24 +83,25 @@ def share_line(what, marked, target=None, at_least=True):
 
 def side_view_shoes(per_class, folder):
     """Fashion-MNIST's first per_class test pictures of each shoe class,
-    written as colour photos on white and prepared as predict.py does."""
+    written as colour photos on white and prepared as predict.py does:
+    (prepared photos, their classes)."""
     (_, _), (images, labels) = load_data()
     make, suffix = PHOTO_FORMS["colour"]
-    prepared = {}
+    prepared, classes = [], []
     for label in photos.SHOE_CLASSES:
-        chosen = np.flatnonzero(labels == label)[:per_class]
-        prepared[label] = []
-        for index in chosen:
+        for index in np.flatnonzero(labels == label)[:per_class]:
             path = Path(folder) / f"{index}{suffix}"
             Image.fromarray(make(images[index])).save(path)
-            prepared[label].append(photos.prepare_file(path))
-    return prepared
+            prepared.append(photos.prepare_file(path))
+            classes.append(label)
+    return prepared, np.array(classes)
 
 
 def apart_pairs(folder):
-    """For the home shoe photos whose mask has two large parts: (the picture
-    of the whole, the picture of its largest part alone, the class)."""
-    whole, largest, labels = [], [], []
+    """For the home shoe photos whose mask has two large parts: the picture
+    of the whole, the picture of its largest part alone, the class, and
+    whether the photo is in the validation split."""
+    whole, largest, labels, validation = [], [], [], []
     for row in read_sources():
         if row["folder"] != "shoes":
             continue
@@ -107,21 +115,24 @@ def apart_pairs(folder):
             item = photos.crop(np.where(kept, ink, 0), kept)
             pictures.append(photos.centre(photos.match_brightness(item, [])))
         labels.append(int(row["label"]))
-    return np.array(whole), np.array(largest), np.array(labels)
+        validation.append(row["split"] == "validation")
+    return np.array(whole), np.array(largest), np.array(labels), np.array(validation)
 
 
 def one_shoe_or_the_pair(model, folder):
     """Whether one shoe of a pair apart is answered right more often than the pair."""
-    whole, largest, labels = apart_pairs(folder)
+    whole, largest, labels, validation = apart_pairs(folder)
     if not len(labels):
         return
     right = [
-        int(np.sum(photos.picture_probabilities(model, pictures).argmax(1) == labels))
+        photos.picture_probabilities(model, pictures).argmax(axis=1) == labels
         for pictures in (whole, largest)
     ]
     print(
-        f"shoe photos with the pair apart: {len(labels)}; right with the pair "
-        f"{right[0]}, with its larger shoe alone {right[1]}"
+        f"shoe photos with the pair apart: {len(labels)} ({int(validation.sum())} "
+        f"in the validation split); right with the pair {int(right[0].sum())} "
+        f"({int(right[0][validation].sum())}), with its larger shoe alone "
+        f"{int(right[1].sum())} ({int(right[1][validation].sum())})"
     )
 
 
@@ -130,40 +141,51 @@ def measure(args):
         raise LessonError(
             f"{args.photos}: no such folder of photos; name it with --photos"
         )
-    photos.PAIR_SYMMETRY = args.pair_symmetry  # to try another threshold
     model_path = args.model or best_model(OUTPUT_DIR)
     model = load_trained_model(model_path)
-    print(f"model: {model_path}")
+    print(
+        f"model: {model_path}; the pair rule at a mirror overlap of {args.pair_symmetry}"
+    )
     kept = []
-    for source, items, split in labelled_photos():
+    for source, shows, split in labelled_photos():
         try:
             prepared = photos.prepare(photos.open_image(args.photos / source))
         except photos.NoItemFound:
             continue  # predict.py answers with an error line: no note to count
-        kept.append((prepared, items, split))
-    marked = several_marked(model, [prepared for prepared, _, _ in kept])
-    items = np.array([items for _, items, _ in kept])
+        kept.append((prepared, shows, split))
+    marked = several_marked(
+        model, [prepared for prepared, _, _ in kept], args.pair_symmetry
+    )
+    shows = np.array([shows for _, shows, _ in kept])
     validation = np.array([split == "validation" for _, _, split in kept])
-    pairs, singles = items == 2, items == 1
+    pairs, singles = shows == "pair", shows != "pair"
     print(share_line("pairs of shoes", marked[pairs], PAIRS_TARGET))
     print("  " + share_line("the validation split's pairs", marked[pairs & validation]))
     print(share_line("single items", marked[singles], SINGLES_TARGET, False))
+    for what in ("garment", "single shoe"):
+        print("  " + share_line(f"{what}s", marked[shows == what]))
     with tempfile.TemporaryDirectory() as folder:
-        side_views = side_view_shoes(args.side_view_shoes, folder)
-    by_class = {
-        label: several_marked(model, prepared) for label, prepared in side_views.items()
-    }
-    print(
-        share_line(
-            "single shoes seen from the side (Fashion-MNIST test shoes as photos)",
-            np.concatenate(list(by_class.values())),
-            SINGLES_TARGET,
-            False,
-        )
-    )
-    for label, class_marked in by_class.items():
-        print("  " + share_line(CLASS_NAMES[label], class_marked))
+        side_views, classes = side_view_shoes(args.side_view_shoes, folder)
+    side_marked = several_marked(model, side_views, args.pair_symmetry)
+    what = "single shoes seen from the side (Fashion-MNIST test shoes as photos)"
+    print(share_line(what, side_marked, SINGLES_TARGET, False))
+    for label in photos.SHOE_CLASSES:
+        print("  " + share_line(CLASS_NAMES[label], side_marked[classes == label]))
     one_shoe_or_the_pair(model, args.photos)
+
+
+def overlap(text):
+    """argparse type: a mirror overlap, 0 to 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or not 0 <= value <= 1:  # NaN too
+        raise argparse.ArgumentTypeError(
+            f"要 0 到 1 之间的数，却是 {text!r} / "
+            f"expected a number from 0 to 1, got {text!r}"
+        )
+    return value
 
 
 def main(argv=None):
@@ -192,7 +214,7 @@ def main(argv=None):
     parser.add_argument(
         "--pair-symmetry",
         metavar="OVERLAP",
-        type=float,
+        type=overlap,
         default=photos.PAIR_SYMMETRY,
         help="the mirror overlap from which a shoe answer's outline is a pair",
     )

@@ -12,14 +12,15 @@ breaks; a line starting with # is a comment. It is scored as the lesson
 scores its quiz, beside the model's answers on the same pictures.
 """
 
+import re
 import sys
 from pathlib import Path
 
 from lesson import arguments, console, errors, quiz
-from lesson.console import both, label
+from lesson.console import both, fitted, label
 from lesson.errors import LessonError
 from lesson.files import write_atomically
-from lesson.home_photos import HOME_PHOTOS_DIR, load_home_photos
+from lesson.home_photos import HOME_PHOTOS_DIR, load_home_photos, shown
 from lesson.model_files import best_model, load_trained_model
 from lesson.names import OUTPUT_DIR, REPO
 from lesson.photos import picture_probabilities
@@ -39,15 +40,34 @@ GROUPS = {
 }
 
 
-def read_answers(path, count):
-    """The answers in a file, comment lines left out (quiz.parse_answers)."""
+def sheet_line(count, seed):
+    """The answers file's line that names the sheet it answers."""
+    return f"# --count {count} --seed {seed}"
+
+
+def read_answers(path, count, seed):
+    """The answers in a file, comment lines left out (quiz.parse_answers); a
+    file that names its sheet (sheet_line) must name this one."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
         raise LessonError(
-            "无法读取答案文件", "cannot read the answers file", subject=path
-        ) from exc
-    kept = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+            f"无法读取答案文件（{reason}）",
+            f"cannot read the answers file ({reason})",
+            subject=path,
+        ) from None
+    lines = [line.strip() for line in text.splitlines()]
+    named = re.search(r"^# --count (\d+) --seed (\d+)$", "\n".join(lines), re.M)
+    if named and named.group(0) != sheet_line(count, seed):
+        raise LessonError(
+            f"答案文件是为 {named.group(0)[2:]} 的测验图写的，"
+            f"不是 --count {count} --seed {seed}",
+            f"the answers are for the sheet of {named.group(0)[2:]}, "
+            f"not of --count {count} --seed {seed}",
+            subject=path,
+        )
+    kept = [line for line in lines if not line.startswith("#")]
     answers = quiz.parse_answers(" ".join(kept), count)
     if not answers:
         raise LessonError("答案文件是空的", "the answers file is empty", subject=path)
@@ -85,27 +105,41 @@ def compare(answers, model_answers, truth):
         print(label(chinese, english), int(np.sum(which)))
 
 
-def save_sheet(path, images, chosen):
-    """The numbered sheet to answer, as a PNG file."""
+def save_sheet(path, images, chosen, seed):
+    """The numbered sheet to answer, as a PNG file, and the line that names
+    it in an answers file."""
+    if path.suffix.lower() != ".png":
+        raise LessonError(
+            "测验图保存为 PNG：文件名要以 .png 结尾",
+            "the sheet is saved as PNG: end the file name in .png",
+            subject=path,
+        )
     figure = quiz.sheet(images, chosen)
     write_atomically(
         path, lambda temporary: figure.savefig(temporary, dpi=100, format="png")
     )
     plt.close(figure)
     print(label("已保存", "Saved"), path)
+    line = sheet_line(len(chosen), seed)
+    print(
+        fitted(
+            f"在答案文件里写上这一行，说明答的是哪张测验图：{line}",
+            f"Put this line in the answers file, naming the sheet it answers: {line}",
+        )
+    )
 
 
 def run(args):
     _, (images, labels) = load_home_photos()
     chosen = quiz.pick(args.count, len(labels), args.seed)
     if args.sheet is not None:
-        save_sheet(args.sheet, images, chosen)
+        save_sheet(args.sheet, images, chosen, args.seed)
         return 0
-    answers = read_answers(args.answers, args.count)
+    answers = read_answers(args.answers, args.count, args.seed)
     model_path = args.model or best_model(OUTPUT_DIR)
     model = load_trained_model(model_path)
     model_answers = np.argmax(picture_probabilities(model, images[chosen]), axis=1)
-    print(label("答案文件", "Answers"), args.answers)
+    print(label("答案文件", "Answers"), shown(args.answers))
     print(label("模型", "Model"), model_path)
     compare(answers, model_answers, labels[chosen])
     return 0

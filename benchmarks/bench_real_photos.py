@@ -60,6 +60,11 @@ SECONDS_TARGET = 0.5  # to prepare one 12-megapixel photo
 # The unsure notes (photos.ANSWER_NOTES; a photo with no item counts as "low"):
 # on most wrong answers and few right ones, overall and in every class group.
 FLAGGED_WRONG_TARGET, FLAGGED_RIGHT_TARGET = 0.60, 0.20
+# A cut-out that covers this share of one side of the photo, within EDGE_BAND
+# of its short side from that edge, reaches the edge: the item may run past
+# it, or the cut-out took in some background. Measured to see whether a note
+# on it would say something about the answer.
+EDGE_SHARE, EDGE_BAND = 0.4, 0.06
 
 
 def read_manifest(folder):
@@ -220,13 +225,6 @@ def prepare_all(rows):
         seconds.append(time.perf_counter() - started)
         images.append(image)
     return prepared, images, seconds
-
-
-# A cut-out that covers this share of one side of the photo, within EDGE_BAND
-# of its short side from that edge, reaches the edge: the item may run past
-# it, or the cut-out took in some background. Measured to see whether a note
-# on it would say something about the answer.
-EDGE_SHARE, EDGE_BAND = 0.4, 0.06
 
 
 def reaches_edge(mask):

@@ -17,7 +17,9 @@ from conftest import assert_large_and_not_blank
 
 
 def test_the_answers_file_holds_one_class_number_for_each_picture():
-    answers = bench_quiz.read_answers(bench_quiz.ANSWERS_FILE, bench_quiz.DEFAULT_COUNT)
+    answers = bench_quiz.read_answers(
+        bench_quiz.ANSWERS_FILE, bench_quiz.DEFAULT_COUNT, seed=0
+    )
     assert len(answers) == bench_quiz.DEFAULT_COUNT
     assert set(answers) <= set(range(10))
 
@@ -26,7 +28,12 @@ def test_the_sheet_is_saved_and_nothing_is_scored(tmp_path, capsys):
     sheet = tmp_path / "quiz.png"
     assert bench_quiz.main(["--sheet", str(sheet), "--count", "30"]) == 0
     assert_large_and_not_blank(sheet)
-    assert capsys.readouterr().out == f"已保存 / Saved: {sheet}\n"
+    saved, *naming = capsys.readouterr().out.splitlines()
+    assert saved == f"已保存 / Saved: {sheet}"
+    assert naming[-1].endswith(": # --count 30 --seed 0")  # the line to copy
+    assert bench_quiz.main(["--sheet", str(tmp_path / "quiz.jpg")]) == 1
+    assert capsys.readouterr().err.strip().endswith("end the file name in .png")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["quiz.png"]
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +100,11 @@ def test_both_scores_are_counted_on_the_same_pictures(
         ("1 2 3", "expected 5 answers (one a picture, ? for one you skip), got 3"),
         ("1 2 3 4 x", "answer 5, 'x', is not a class number from 0 to 9"),
         ("# only a comment\n", "the answers file is empty"),
+        (
+            "# --count 5 --seed 3\n1 2 3 4 5",
+            "the answers are for the sheet of --count 5 --seed 3, "
+            "not of --count 5 --seed 0",
+        ),
     ],
 )
 def test_a_bad_answers_file_gets_one_error_line(

@@ -194,6 +194,12 @@ BAD_FLAG = ["--no-such-flag"], "error: unrecognized arguments: --no-such-flag"
             "(or python first_cnn.py for the second lesson's model)",
         ),
         (
+            "benchmarks.bench_pairs",
+            ["--pair-symmetry", "nan"],
+            "error: argument --pair-symmetry: expected a number from 0 to 1, "
+            "got 'nan'",
+        ),
+        (
             "benchmarks.cell_times",
             [],
             "error: the following arguments are required: lesson",

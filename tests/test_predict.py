@@ -639,9 +639,11 @@ def test_a_pair_of_shoes_in_one_outline_is_named_when_the_answer_is_a_shoe():
     sole[:40] &= columns[:40] >= 3 * (1 - rows[:40] / 40)  # the big toe's side
     touching = np.concatenate([sole, sole[:, ::-1]], axis=1)  # left and right
     boot = one_boot_from_the_side()
-    assert photos.mirror_symmetry(touching) > 0.95
-    assert photos.mirror_symmetry(boot) < photos.PAIR_SYMMETRY
-    assert photos.mirror_symmetry(np.ones((5, 9), bool)) > 0.95
+    line = photos.mirror_line(touching)
+    assert line.overlap > 0.95 and 0.6 < line.breadth < 0.9  # 60 wide, 80 long
+    assert photos.mirror_line(boot).overlap < photos.PAIR_SYMMETRY
+    one_sole = photos.mirror_line(sole)  # one shoe from above: as symmetric
+    assert one_sole.overlap > 0.95 and one_sole.breadth < photos.PAIR_BREADTH
     sneaker = np.zeros(10)
     sneaker[[7, 5]] = 0.8, 0.2
     shirt = np.zeros(10)
@@ -651,6 +653,7 @@ def test_a_pair_of_shoes_in_one_outline_is_named_when_the_answer_is_a_shoe():
     assert photos.answer_notes(pair, sneaker) == ("several",)
     assert photos.answer_notes(pair, shirt) == ()
     assert photos.answer_notes(pair._replace(item_mask=boot), sneaker) == ()
+    assert photos.answer_notes(pair._replace(item_mask=sole), sneaker) == ()
     apart = pair._replace(notes=("several",))  # found by prepare(): named once
     assert photos.answer_notes(apart, sneaker) == ("several",)
     # A Fashion-MNIST picture given as it is shows one item, whatever its outline.
