@@ -1,4 +1,4 @@
-"""你和模型比一比：家中照片的验证图片，28×28，和第三课的测验一样。
+"""你和模型比一比：验证集里的家中照片，28×28，和第三课的测验一样。
 You against the model: home validation pictures at 28x28, as in the third
 lesson's quiz.
 
@@ -148,7 +148,7 @@ def run(args):
 def main(argv=None):
     console.make_safe()
     parser = arguments.parser(
-        "你和模型比一比：家中照片的验证图片，28×28\n"
+        "你和模型比一比：验证集里的家中照片，28×28\n"
         "You against the model: home validation pictures at 28x28"
     )
     parser.add_argument(
