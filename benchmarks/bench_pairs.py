@@ -97,31 +97,29 @@ def side_view_shoes(per_class, folder):
     return prepared, np.array(classes)
 
 
-def apart_pairs(folder):
-    """For the home shoe photos whose mask has two large parts: the picture
-    of the whole, the picture of its largest part alone, the class, and
-    whether the photo is in the validation split."""
+def apart_pairs(folder, sources):
+    """For the home shoe photos among sources (those whose mask has two
+    large parts): the picture of the whole, the picture of its largest part
+    alone, the class, and whether the photo is in the validation split."""
     whole, largest, labels, validation = [], [], [], []
     for row in read_sources():
-        if row["folder"] != "shoes":
+        if row["folder"] != "shoes" or row["source"] not in sources:
             continue
         rgb, opacity = photos.to_arrays(photos.open_image(folder / row["source"]))
-        mask, ink, notes = photos.find_item(rgb, opacity)
-        if "several" not in notes:
-            continue
+        mask, ink, _ = photos.find_item(rgb, opacity)
         parts, large = photos.large_parts(mask, 0.5)
         biggest = max(large, key=lambda part: np.count_nonzero(parts == part))
         for kept, pictures in ((mask, whole), (parts == biggest, largest)):
-            item = photos.crop(np.where(kept, ink, 0), kept)
-            pictures.append(photos.centre(photos.match_brightness(item, [])))
+            pictures.append(photos.picture_of(np.where(kept, ink, 0), kept, []))
         labels.append(int(row["label"]))
         validation.append(row["split"] == "validation")
     return np.array(whole), np.array(largest), np.array(labels), np.array(validation)
 
 
-def one_shoe_or_the_pair(model, folder):
-    """Whether one shoe of a pair apart is answered right more often than the pair."""
-    whole, largest, labels, validation = apart_pairs(folder)
+def one_shoe_or_the_pair(model, folder, sources):
+    """Whether one shoe of a pair apart is answered right more often than the
+    pair, on the photos among sources whose mask has two large parts."""
+    whole, largest, labels, validation = apart_pairs(folder, sources)
     if not len(labels):
         return
     right = [
@@ -152,12 +150,12 @@ def measure(args):
             prepared = photos.prepare(photos.open_image(args.photos / source))
         except photos.NoItemFound:
             continue  # predict.py answers with an error line: no note to count
-        kept.append((prepared, shows, split))
+        kept.append((prepared, shows, split, source))
     marked = several_marked(
-        model, [prepared for prepared, _, _ in kept], args.pair_symmetry
+        model, [prepared for prepared, *_ in kept], args.pair_symmetry
     )
-    shows = np.array([shows for _, shows, _ in kept])
-    validation = np.array([split == "validation" for _, _, split in kept])
+    shows = np.array([shows for _, shows, *_ in kept])
+    validation = np.array([split == "validation" for _, _, split, _ in kept])
     pairs, singles = shows == "pair", shows != "pair"
     print(share_line("pairs of shoes", marked[pairs], PAIRS_TARGET))
     print("  " + share_line("the validation split's pairs", marked[pairs & validation]))
@@ -171,7 +169,8 @@ def measure(args):
     print(share_line(what, side_marked, SINGLES_TARGET, False))
     for label in photos.SHOE_CLASSES:
         print("  " + share_line(CLASS_NAMES[label], side_marked[classes == label]))
-    one_shoe_or_the_pair(model, args.photos)
+    apart = {source for prepared, _, _, source in kept if "several" in prepared.notes}
+    one_shoe_or_the_pair(model, args.photos, apart)
 
 
 def overlap(text):

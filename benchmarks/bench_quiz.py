@@ -12,7 +12,6 @@ breaks; a line starting with # is a comment. It is scored as the lesson
 scores its quiz, beside the model's answers on the same pictures.
 """
 
-import re
 import sys
 from pathlib import Path
 
@@ -58,12 +57,12 @@ def read_answers(path, count, seed):
             subject=path,
         ) from None
     lines = [line.strip() for line in text.splitlines()]
-    named = re.search(r"^# --count (\d+) --seed (\d+)$", "\n".join(lines), re.M)
-    if named and named.group(0) != sheet_line(count, seed):
+    named = next((line for line in lines if line.startswith("# --count ")), None)
+    if named is not None and named != sheet_line(count, seed):
         raise LessonError(
-            f"答案文件是为 {named.group(0)[2:]} 的测验图写的，"
+            f"答案文件是为 {named[2:]} 的测验图写的，"
             f"不是 --count {count} --seed {seed}",
-            f"the answers are for the sheet of {named.group(0)[2:]}, "
+            f"the answers are for the sheet of {named[2:]}, "
             f"not of --count {count} --seed {seed}",
             subject=path,
         )
@@ -74,28 +73,19 @@ def read_answers(path, count, seed):
     return answers
 
 
-def right_count(answers, truth, classes=None):
-    """(right answers, pictures) among the pictures of the given classes."""
-    pairs = [
-        (answer, true)
-        for answer, true in zip(answers, truth)
-        if classes is None or true in classes
-    ]
-    return sum(answer == true for answer, true in pairs), len(pairs)
-
-
 def compare(answers, model_answers, truth):
     """Print both scores, by class group, and where the two differ."""
+    truth = np.asarray(truth)
+    person_right = np.array([answer == true for answer, true in zip(answers, truth)])
+    model_right = np.asarray(model_answers) == truth
     person, model = both("答题人", "person"), both("模型", "model")
     for (chinese, english), classes in [(("全部", "all"), None), *GROUPS.items()]:
-        person_right, count = right_count(answers, truth, classes)
-        model_right, _ = right_count(model_answers, truth, classes)
+        members = np.isin(truth, classes) if classes else np.ones(truth.shape, bool)
+        count = int(members.sum())
         print(
-            f"{label(chinese, english)} {person} {person_right}/{count}  "
-            f"{model} {model_right}/{count}"
+            f"{label(chinese, english)} {person} {int(person_right[members].sum())}"
+            f"/{count}  {model} {int(model_right[members].sum())}/{count}"
         )
-    person_right = np.asarray([a == t for a, t in zip(answers, truth)])
-    model_right = np.asarray(model_answers) == np.asarray(truth)
     for chinese, english, which in (
         ("两者都对", "Both right", person_right & model_right),
         ("只有答题人对", "Only the person right", person_right & ~model_right),

@@ -477,6 +477,12 @@ def centre(ink):
     return np.rint(canvas).astype(np.uint8)
 
 
+def picture_of(ink, mask, notes):
+    """The 28x28 picture of the ink under the mask: trimmed to it, as bright
+    as the dataset's items (notes may gain "faint"), centred."""
+    return centre(match_brightness(crop(ink, mask), notes))
+
+
 def prepare(image):
     """A Pillow image (upright) -> PreparedPhoto."""
     rgb, opacity = to_arrays(image)
@@ -488,9 +494,7 @@ def prepare(image):
     mask, ink, notes = find_item(rgb, opacity)
     if not mask.any():  # an empty picture would still get a confident answer
         raise NoItemFound(*NO_ITEM)
-    ink = crop(ink, mask)
-    ink = match_brightness(ink, notes)
-    return PreparedPhoto(centre(ink), mask, tuple(notes))
+    return PreparedPhoto(picture_of(ink, mask, notes), mask, tuple(notes))
 
 
 def prepare_file(path):
